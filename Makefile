@@ -1,0 +1,42 @@
+# OpsLab: `make lab` opens the curriculum, `make test` runs every check.
+# Each target creates .venv (pinned by constraints.txt) when it is missing or stale.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-current-env -p no:python --nbval-cell-timeout=120 \
+          --nbval-sanitize-with tests/nbval_sanitize.cfg
+WORKERS ?= 2
+
+.PHONY: lab test unit nbval notebooks data bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) -c "import matplotlib.pyplot"   # build the font cache now, not inside a notebook
+	touch $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m opshelpers data sample
+
+lab: data
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+
+test: data
+	$(PY) -m pytest -n $(WORKERS) tests
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks
+
+unit: data
+	$(PY) -m pytest -n $(WORKERS) tests
+
+nbval: data
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks
+
+# Re-execute the solution notebooks and regenerate the trainee copies (commit the result).
+notebooks: data
+	$(PY) -m opshelpers notebooks build
+
+bench: data
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) data/*.csv

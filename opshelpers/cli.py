@@ -1,0 +1,112 @@
+"""`opshelpers …` on the command line.
+
+    opshelpers data generate --users 1000000 --seed 7 --out big/ --format parquet
+    opshelpers data sample            # (re)write data/ if missing or stale
+    opshelpers data dictionary        # rewrite data/DATA_DICTIONARY.md
+    opshelpers notebooks build        # execute solutions, write trainee copies
+    opshelpers notebooks check        # fail if trainee copies are stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+class _Bar:
+    """A one-line progress bar on stderr (the CLI's only output besides results)."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label, self.stream, self.t0 = label, stream, time.perf_counter()
+
+    def __call__(self, step: str, fraction: float) -> None:
+        width = 30
+        filled = int(round(width * fraction))
+        elapsed = time.perf_counter() - self.t0
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                          f"{fraction:4.0%} {step:<22} {elapsed:6.1f}s")
+        if fraction >= 1:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _positive_int(text: str) -> int:
+    value = int(text.replace("_", ""))
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="opshelpers", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="generate the sample company's data")
+    dsub = data.add_subparsers(dest="action", required=True)
+    gen = dsub.add_parser("generate", help="generate a dataset of any size")
+    gen.add_argument("--users", type=_positive_int, default=20_000)
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--out", type=Path, required=True)
+    gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    dsub.add_parser("sample", help="write the curriculum sample into data/ if needed")
+    dsub.add_parser("dictionary", help="write data/DATA_DICTIONARY.md")
+
+    nb = sub.add_parser("notebooks", help="build or check the curriculum notebooks")
+    nsub = nb.add_subparsers(dest="action", required=True)
+    build = nsub.add_parser("build", help="execute solutions and write trainee copies")
+    build.add_argument("names", nargs="*", help="notebook stems (default: all)")
+    build.add_argument("--no-execute", action="store_true")
+    nsub.add_parser("check", help="fail if trainee copies differ from the solutions")
+
+    args = parser.parse_args(argv)
+    if args.command == "data":
+        return _data(args)
+    return _notebooks(args)
+
+
+def _data(args) -> int:
+    from . import io, schema, synth
+
+    if args.action == "generate":
+        if args.users < 500:
+            print("opshelpers: --users must be at least 500 for the planted facts",
+                  file=sys.stderr)
+            return 2
+        bar = _Bar(f"generate {args.users:,} users")
+        t0 = time.perf_counter()
+        tables, truths = synth.generate(seed=args.seed, n_users=args.users,
+                                        progress=lambda s, f: bar(s, f * 0.6))
+        synth.write_tables(tables, args.out, fmt=args.format,
+                           progress=lambda s, f: bar(s, 0.6 + 0.4 * f))
+        rows = sum(len(t) for t in tables.values())
+        print(f"wrote {len(tables)} tables, {rows:,} rows ({len(tables['events']):,} events) "
+              f"to {args.out} in {time.perf_counter() - t0:.1f}s")
+        return 0
+    if args.action == "sample":
+        folder = io.ensure_sample()
+        print(f"sample data ready in {folder}")
+        return 0
+    path = io.sample_dir() / "DATA_DICTIONARY.md"
+    path.write_text(schema.render_dictionary() + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def _notebooks(args) -> int:
+    from . import notebooks
+
+    if args.action == "build":
+        for path in notebooks.build(args.names or None, execute=not args.no_execute):
+            print(f"wrote {path}")
+        return 0
+    stale = notebooks.stale_copies()
+    for name in stale:
+        print(f"stale trainee copy: {name} (run `make notebooks`)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,27 @@
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+
+from opshelpers import io, synth  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sample():
+    """The curriculum sample, generated in memory (byte-identical to data/, see test_data)."""
+    tables, truths = synth.generate(seed=io.SAMPLE_SEED, n_users=io.SAMPLE_USERS)
+    return tables, truths
+
+
+@pytest.fixture(scope="session")
+def t(sample):
+    return sample[0]
+
+
+@pytest.fixture(scope="session")
+def truths(sample):
+    return sample[1]

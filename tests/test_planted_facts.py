@@ -1,0 +1,346 @@
+"""Every planted fact of DESIGN §2, checked on the sample in plain pandas/numpy/scipy.
+
+These tests are deliberately independent of the analysis helpers: they are the
+ground the helpers' own tests (and the lessons' "aha" moments) stand on.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+DAY = pd.Timedelta(days=1)
+
+
+def between(t, col, first, last):
+    d = t[col].dt.normalize()
+    return t[(d >= first) & (d <= last)]
+
+
+# ------------------------------------------------------------------ traffic
+def test_feed_ads_pause_cuts_signups_and_dau(t):
+    users, events = t["users"], t["events"]
+    feed = users[users.channel == "feed_ads"]
+    pause = len(between(feed, "signup_time", "2026-03-10", "2026-03-16"))
+    before = len(between(feed, "signup_time", "2026-03-03", "2026-03-09"))
+    assert pause < 0.10 * before
+    dau = events.groupby(events.event_time.dt.normalize()).user_id.nunique()
+    dip = dau["2026-03-10":"2026-03-16"].mean()
+    around = pd.concat([dau["2026-03-03":"2026-03-09"], dau["2026-03-17":"2026-03-23"]]).mean()
+    assert dip < 0.93 * around          # a visible DAU dip (≥ 7 %)
+    spend = t["channel_daily"].query("channel == 'feed_ads'").set_index("date").spend
+    assert spend["2026-03-10":"2026-03-16"].sum() == 0
+
+
+def test_feed_ads_explains_most_of_the_signup_drop(t):
+    users = t["users"]
+    week = lambda a, b: between(users, "signup_time", a, b).channel.value_counts()
+    drop = week("2026-03-03", "2026-03-09").sub(week("2026-03-10", "2026-03-16"), fill_value=0)
+    assert drop.idxmax() == "feed_ads"
+    assert drop["feed_ads"] > 0.6 * drop.sum()
+
+
+def test_xiaohongshu_conversion_drops_while_visits_stay_flat(t):
+    v = t["visits"].query("channel == 'xiaohongshu'")
+    pre = between(v, "visit_time", "2026-03-20", "2026-04-19")
+    post = between(v, "visit_time", "2026-04-20", "2026-05-20")
+    assert pre.signed_up.mean() == pytest.approx(0.08 * 1.125, abs=0.012)   # A/B page mix
+    assert post.signed_up.mean() == pytest.approx(0.03 * 1.125, abs=0.008)
+    assert len(post) / len(pre) == pytest.approx(31 / 31, rel=0.12)          # visits flat
+    others = t["visits"].query("channel not in ['xiaohongshu', 'referral']")
+    o_pre = between(others, "visit_time", "2026-03-20", "2026-04-19").signed_up.mean()
+    o_post = between(others, "visit_time", "2026-04-20", "2026-05-20").signed_up.mean()
+    assert abs(o_post - o_pre) < 0.01                                        # only XHS fell
+
+
+def test_landing_page_b_converts_significantly_better(t):
+    v = t["visits"].query("landing_page in ['lp_a', 'lp_b'] and channel != 'xiaohongshu'")
+    rate = v.groupby("landing_page").signed_up.agg(["sum", "count"])
+    table = np.array([rate["sum"], rate["count"] - rate["sum"]]).T
+    chi2, p, *_ = stats.chi2_contingency(table)
+    assert rate.loc["lp_b", "sum"] / rate.loc["lp_b", "count"] > \
+        rate.loc["lp_a", "sum"] / rate.loc["lp_a", "count"] * 1.15
+    assert p < 1e-6
+
+
+def test_kol_best_roi_and_sem_worst_cpa_trend(t):
+    spend = t["channel_daily"].groupby("channel").spend.sum()
+    users, orders = t["users"], t["orders"]
+    revenue = orders.merge(users[["user_id", "channel"]]).groupby("channel").paid.sum()
+    paid = ["sem", "feed_ads", "kol", "xiaohongshu"]
+    roi = (revenue[paid] / spend[paid])
+    assert roi.idxmax() == "kol"
+    assert roi["kol"] > 1.5 * roi.drop("kol").max()
+    cd = t["channel_daily"].assign(month=lambda d: d.date.dt.month)
+    signups = users.assign(month=users.signup_time.dt.month).groupby(["channel", "month"]).size()
+    cpa = cd.groupby(["channel", "month"]).spend.sum() / signups
+    sem = cpa["sem"]
+    assert stats.spearmanr(sem.index, sem).statistic > 0.9 and sem[6] > 2 * sem[1]
+    worst = cpa.unstack()[paid].idxmax(axis=1)
+    assert (worst == "sem").all()                                  # dearest every month
+
+
+# ------------------------------------------------------------------ users
+def test_onboarding_change_lifts_d7_retention(t, truths):
+    users, events = t["users"], t["events"]
+    active = events[["user_id"]].assign(day=events.event_time.dt.normalize()).drop_duplicates()
+    u = users.assign(day7=users.signup_time.dt.normalize() + 7 * DAY)
+    u = u[u.day7 <= "2026-06-30"]
+    hit = u.merge(active, left_on=["user_id", "day7"], right_on=["user_id", "day"], how="left")
+    hit["retained"] = hit.day.notna()
+    real = hit[~hit.user_id.isin(truths.fraud_user_ids)]
+    before = real[real.signup_time < "2026-02-15"].retained.mean()
+    after = real[real.signup_time >= "2026-02-15"].retained.mean()
+    assert before == pytest.approx(0.20, abs=0.025)
+    assert after - before == pytest.approx(0.08, abs=0.03)
+    assert (before, after) == pytest.approx((truths.d7_before, truths.d7_after), abs=1e-9)
+
+
+def test_retention_decays_and_flattens(t):
+    users, events = t["users"], t["events"]
+    cohort = users[users.signup_time < "2026-02-01"]
+    active = events[events.user_id.isin(cohort.user_id)].merge(cohort[["user_id", "signup_time"]])
+    age = (active.event_time.dt.normalize() - active.signup_time.dt.normalize()).dt.days
+    share = active.assign(age=age).groupby("age").user_id.nunique() / len(cohort)
+    d1, d7, d30, d60, d90 = (share[[a - 1, a, a + 1]].mean() for a in (2, 7, 30, 60, 90))
+    assert d1 > d7 > d30 > d90 > 0
+    assert (d7 - d30) > 2 * (d60 - d90)    # steep early, flat late
+
+
+def test_most_users_never_buy_and_order_values_are_heavy_tailed(t):
+    orders, users = t["orders"], t["users"]
+    assert orders.user_id.nunique() / len(users) < 0.35
+    assert orders.gmv.mean() > orders.gmv.median() * 1.1
+    assert orders.gmv.quantile(0.99) > 4 * orders.gmv.median()
+
+
+def test_revenue_is_concentrated_in_the_top_buyers(t):
+    rev = t["orders"].groupby("user_id").paid.sum().sort_values(ascending=False)
+    top = rev.head(int(len(rev) * 0.08)).sum() / rev.sum()
+    assert top == pytest.approx(0.40, abs=0.08)
+
+
+def test_referral_k_factor(t, truths):
+    users = t["users"]
+    invites = (t["events"].event == "invite").sum()
+    referred = users.referrer_id.notna().sum()
+    k = invites / len(users) * (referred / invites)
+    assert k == pytest.approx(0.30, abs=0.04)
+    assert k == pytest.approx(truths.k_factor, abs=1e-9)
+
+
+def test_winback_reactivates_dormant_users_vs_holdout(t, truths):
+    ab = t["ab_assignments"].query("experiment == 'winback_0510'")
+    ev = between(t["events"], "event_time", "2026-05-10", "2026-05-23")
+    back = ab.assign(back=ab.user_id.isin(ev.user_id)).groupby("variant").back.agg(["mean", "count"])
+    lift = back.loc["message", "mean"] - back.loc["holdout", "mean"]
+    assert lift == pytest.approx(0.10, abs=0.04)
+    z = lift / np.sqrt((back["mean"] * (1 - back["mean"]) / back["count"]).sum())
+    assert z > 3
+    before = t["events"][t["events"].event_time < "2026-05-10"]
+    last = before.groupby("user_id").event_time.max()
+    assert (last[ab.user_id] < pd.Timestamp("2026-05-10") - 30 * DAY).all()   # truly dormant
+
+
+# ------------------------------------------------------------------ community
+def _d30_activity(t):
+    """Active days in days 31–60 after signup per user (the retention outcome)."""
+    users, events = t["users"], t["events"]
+    ev = events[["user_id", "event_time"]].merge(users[["user_id", "signup_time"]])
+    age = (ev.event_time.dt.normalize() - ev.signup_time.dt.normalize()).dt.days
+    late = ev[(age >= 31) & (age <= 60)]
+    early = ev[(age >= 1) & (age <= 7)]
+    out = users[users.signup_time < "2026-04-30"][["user_id", "channel"]].copy()
+    out["retained"] = out.user_id.isin(late.user_id)
+    out["early_days"] = out.user_id.map(
+        early.assign(d=early.event_time.dt.normalize()).groupby("user_id").d.nunique()).fillna(0)
+    return out
+
+
+def test_membership_gap_is_mostly_selection(t, truths):
+    d = _d30_activity(t)
+    d = d[~d.user_id.isin(truths.fraud_user_ids)]
+    d["member"] = d.user_id.isin(t["community_members"].user_id)
+    naive = d.groupby("member").retained.mean()
+    naive_gap = naive[True] - naive[False]
+    # exact matching on early activity (joins happen ≥ 2 days after signup) and channel
+    d["stratum"] = d.early_days.clip(upper=5).astype(int).astype(str) + d.channel
+    g = d.groupby(["stratum", "member"]).retained.agg(["mean", "count"]).unstack()
+    g = g.dropna()
+    w = g[("count", True)]
+    matched_gap = ((g[("mean", True)] - g[("mean", False)]) * w).sum() / w.sum()
+    assert naive_gap > 0.08
+    assert 0.15 < matched_gap / naive_gap < 0.55    # about a third of the naive gap
+
+
+def test_checkin_challenge_lifts_then_decays(t, truths):
+    cd = t["community_daily"]
+    in_challenge = cd.group_id.isin(truths.challenge_groups)
+    daily = cd.groupby([cd.date, in_challenge]).messages.sum().unstack()
+    ratio = daily[True] / daily[False]          # challenge groups vs the others
+    before = ratio["2026-03-16":"2026-04-05"].mean()
+    during = ratio["2026-04-06":"2026-04-26"].mean()
+    late_after = ratio["2026-05-20":"2026-06-09"].mean()
+    assert during > 1.6 * before
+    assert late_after < 1.2 * before
+    checkins = cd[in_challenge].groupby("date").checkins.sum()
+    assert checkins["2026-04-06":"2026-04-26"].mean() > 4 * checkins["2026-03-16":"2026-04-05"].mean()
+
+
+def test_koc_bring_a_third_of_referrals(t, truths):
+    members = t["community_members"].user_id.unique()
+    assert len(truths.koc_user_ids) == pytest.approx(0.02 * len(members), rel=0.3)
+    ref = t["users"].referrer_id.dropna()
+    share = ref.isin(truths.koc_user_ids).mean()
+    assert share == pytest.approx(0.30, abs=0.07)
+    # and they are findable: the top 2 % of members by referrals are mostly the KOC
+    counts = ref[ref.isin(members)].value_counts()
+    top = counts.head(len(truths.koc_user_ids)).index
+    assert np.isin(top, truths.koc_user_ids).mean() > 0.8
+
+
+def test_deals_groups_convert_interest_groups_retain(t):
+    m = t["community_members"].drop_duplicates("user_id")
+    orders = t["orders"]
+    after_join = orders.merge(m[["user_id", "join_date", "group_type"]])
+    after_join = after_join[after_join.order_time >= after_join.join_date]
+    buyers = after_join.groupby("group_type").user_id.nunique() / m.groupby("group_type").size()
+    assert buyers["deals"] > 1.15 * buyers["interest"]
+    cd = t["community_daily"].merge(m[["user_id", "group_type"]])
+    days = cd.groupby("group_type").size() / m.groupby("group_type").size()
+    assert days["interest"] > 1.3 * days["deals"]
+
+
+def test_points_liability_grows_and_gold_repeat_more(t):
+    p = t["points_ledger"].sort_values("event_time")
+    month = p.event_time.dt.to_period("M")
+    outstanding = p.points.groupby(month).sum().cumsum()
+    assert outstanding.is_monotonic_increasing
+    issued = p.points[p.points > 0].sum()
+    redeemed = -p.points[p.points < 0].sum()
+    assert 0.1 < redeemed / issued < 0.6
+    final_tier = p.groupby("user_id").tier.last()
+    orders = t["orders"].groupby("user_id").size()
+    buyers = final_tier[final_tier.index.isin(orders.index)]
+    repeat = (orders[buyers.index] >= 2).groupby(buyers).mean()
+    assert repeat["gold"] > repeat["silver"] > repeat["bronze"]
+
+
+# ------------------------------------------------------------------ user voice
+def test_feedback_themes_and_shipping_surge(t, truths):
+    fb = t["feedback"]
+    theme = fb.feedback_id.map(truths.feedback_theme)
+    ship = fb.text.str.contains("物流|发货|快递")
+    assert (ship == (theme == "shipping")).mean() > 0.97       # the texts carry the theme
+    before = ship[fb.created_time < "2026-05-20"].mean()
+    after = ship[fb.created_time >= "2026-05-20"].mean()
+    assert before < 0.15 and after > 2.5 * before
+    assert fb.groupby(theme).score.mean().min() < 3.5
+
+
+# ------------------------------------------------------------------ content
+def test_competitor_outgrows_us_on_xiaohongshu_with_more_shorter_posts(t):
+    xhs = t["posts"].query("platform == 'xiaohongshu'")
+    g = xhs.groupby("account").agg(posts=("post_id", "size"), follows=("follows", "sum"),
+                                   length=("text_length", "median"))
+    assert g.follows.idxmax() == "competitor_shanjian"
+    assert g.loc["competitor_shanjian", "posts"] > 2 * g.loc["chayu", "posts"]
+    assert g.loc["competitor_shanjian", "length"] < 0.5 * g.loc["chayu", "length"]
+
+
+def test_content_effects(t):
+    posts = t["posts"].query("account == 'chayu'")
+    video = posts[posts.completion_rate.notna()]
+    prime = video.publish_time.dt.hour.between(20, 21)
+    assert video[prime].completion_rate.mean() > 1.15 * video[~prime].completion_rate.mean()
+    share = posts.groupby("topic").shares.sum() / posts.groupby("topic").reads.sum()
+    assert share.idxmax() == "tea_health"
+    number = posts.title.str.contains(r"\d")
+    ctr = posts.reads / posts.impressions
+    assert ctr[number].mean() > 1.2 * ctr[~number].mean()
+
+
+def test_one_viral_post_and_banned_words(t, truths):
+    posts = t["posts"]
+    viral = posts.set_index("post_id").loc[truths.viral_post_id]
+    same = posts[(posts.platform == viral.platform)]
+    assert viral.reads > 8 * same.reads.median()
+    assert (same.reads > 5 * same.reads.median()).sum() == 1
+    banned = posts.title.str.contains("最|第一|国家级|治疗|降血压")
+    assert 0.03 < banned.mean() < 0.10
+    assert set(posts.loc[banned, "post_id"]) == set(truths.banned_post_ids)
+
+
+# ------------------------------------------------------------------ activity
+def test_618_phases_lift_gmv(t, truths):
+    orders = t["orders"]
+    daily = orders.groupby(orders.order_time.dt.normalize()).paid.sum()
+    base = daily["2026-05-11":"2026-05-31"].mean()
+    for phase, (first, last, lift) in truths.planted["activity"]["phases_618"].items():
+        assert daily[first:last].mean() / base == pytest.approx(lift, rel=0.25), phase
+    campaigns = t["campaigns"]
+    assert set(campaigns.phase) >= {"warmup", "burst", "tail"}
+
+
+def test_fraud_ring_shares_three_devices(t, truths):
+    o = t["orders"][t["orders"].user_id.isin(truths.fraud_user_ids)]
+    assert len(truths.fraud_user_ids) == 40
+    assert o.device_id.nunique() <= 3 and o.ip.nunique() <= 3
+    assert (o.coupon_code == "NEW20").all()
+    # no other device is shared by more than a handful of accounts
+    per_device = t["orders"].groupby("device_id").user_id.nunique()
+    assert per_device.drop(o.device_id.unique()).max() <= 3
+
+
+def test_checkout_ab_lift(t, truths):
+    af = truths.planted["activity"]
+    first, last = af["ab_window"]
+    ab = t["ab_assignments"].query("experiment == 'checkout_button'")
+    o = between(t["orders"], "order_time", first, last)
+    m = ab.merge(o[["user_id", "order_time"]], how="left")
+    converted = ab.user_id.isin(m[m.order_time >= m.assigned_time].user_id)
+    rate = converted.groupby(ab.variant).agg(["mean", "count"])
+    assert rate.loc["A", "mean"] == pytest.approx(af["ab_rate_a"], abs=0.03)
+    diff = rate.loc["B", "mean"] - rate.loc["A", "mean"]
+    se = np.sqrt((rate["mean"] * (1 - rate["mean"]) / rate["count"]).sum())
+    planted = af["ab_rate_b"] - af["ab_rate_a"]
+    assert diff > 0 and abs(diff - planted) < 1.96 * se    # CI covers the planted lift
+    assert diff / se < 1.96     # …yet at this size the test is underpowered (taught)
+
+
+def test_cuped_cuts_variance_by_a_third(t):
+    ab = t["ab_assignments"].query("experiment == 'checkout_button'")
+    orders = t["orders"]
+    y = ab.user_id.map(between(orders, "order_time", "2026-04-01", "2026-04-21")
+                       .groupby("user_id").paid.sum()).fillna(0)
+    x = ab.user_id.map(between(orders, "order_time", "2026-01-01", "2026-03-31")
+                       .groupby("user_id").paid.sum()).fillna(0)
+    theta = np.cov(x, y)[0, 1] / x.var()
+    reduction = 1 - (y - theta * x).var() / y.var()
+    assert reduction >= 0.30
+
+
+def test_coupon_banner_has_sample_ratio_mismatch(t):
+    ab = t["ab_assignments"].query("experiment == 'coupon_banner'")
+    n = ab.variant.value_counts()
+    p = stats.chisquare([n["A"], n["B"]]).pvalue
+    assert p < 1e-3
+    ok = t["ab_assignments"].query("experiment == 'checkout_button'").variant.value_counts()
+    assert stats.chisquare([ok["A"], ok["B"]]).pvalue > 0.01
+
+
+# ------------------------------------------------------------------ data (KPI tree)
+def test_gmv_kpi_tree_is_an_identity(t):
+    ev, orders = t["events"], t["orders"]
+    day = orders.order_time.dt.normalize()
+    dau = ev.groupby(ev.event_time.dt.normalize()).user_id.nunique()
+    payers = orders.groupby(day).user_id.nunique()
+    n_orders = orders.groupby(day).size()
+    gmv = orders.groupby(day).paid.sum()
+    tree = dau[gmv.index] * (payers / dau[gmv.index]) * (n_orders / payers) * (gmv / n_orders)
+    np.testing.assert_allclose(tree, gmv, rtol=1e-12)
+    # every payer is active that day, and orders per payer really varies
+    buyers = set(zip(orders.user_id, day))
+    active = set(zip(ev.user_id, ev.event_time.dt.normalize()))
+    assert buyers <= active
+    assert (n_orders / payers).std() > 0.01
