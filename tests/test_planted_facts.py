@@ -76,7 +76,7 @@ def test_kol_best_roi_and_sem_worst_cpa_trend(t):
     cpa = cd.groupby(["channel", "month"]).spend.sum() / signups
     sem = cpa["sem"]
     assert stats.spearmanr(sem.index, sem).statistic > 0.9 and sem[6] > 2 * sem[1]
-    worst = cpa.unstack()[paid].idxmax(axis=1)
+    worst = cpa.unstack(level=0)[paid].idxmax(axis=1)
     assert (worst == "sem").all()                                  # dearest every month
 
 
