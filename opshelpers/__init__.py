@@ -1,3 +1,54 @@
-"""opshelpers: the analysis package behind OpsLab (internet operations, 运营)."""
+"""opshelpers: the analysis package behind OpsLab (internet operations, 运营).
+
+>>> import opshelpers as ops
+>>> ops.glossary("traffic").shape[1]
+8
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from .exercises import check, check_all
+from .glossary import METRICS, glossary, term
+from .io import load_sample, read_table, validate
 
 __version__ = "0.1.0"
+__all__ = ["setup", "load_sample", "read_table", "validate", "check", "check_all",
+           "glossary", "term", "METRICS"]
+
+
+def setup(seed: int = 0) -> None:
+    """One call at the top of every notebook: display options, plot style, quiet warnings.
+
+    There is no global random state to seed: every random helper takes `seed=`; `seed`
+    here seeds numpy's legacy global generator only for trainees' own `np.random` calls.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from . import plots
+
+    np.random.seed(seed)
+    _inline_plots()
+    pd.set_option("display.max_columns", 20)
+    pd.set_option("display.width", 120)
+    pd.set_option("display.precision", 4)
+    pd.set_option("display.max_colwidth", 40)
+    plots.use_house_style()
+    # known third-party noise only; our own code must not warn
+    warnings.filterwarnings("ignore", message=".*Glyph .* missing from font.*")
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="jupyter_client")
+
+
+def _inline_plots() -> None:
+    """Inside a Jupyter kernel, draw inline even if MPLBACKEND says otherwise."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
+        import matplotlib
+
+        matplotlib.use("module://matplotlib_inline.backend_inline")

@@ -12,6 +12,7 @@ Taught in 00_start_here §The data.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -78,7 +79,12 @@ def load_sample(name: str) -> pd.DataFrame:
         close = difflib.get_close_matches(name, TABLES, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise KeyError(f"no sample table {name!r}.{hint} Tables: {', '.join(TABLES)}")
-    path = ensure_sample() / f"{name}.csv"
+    return _load_sample_cached(name, str(sample_dir())).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _load_sample_cached(name: str, folder: str) -> pd.DataFrame:
+    path = ensure_sample(Path(folder)) / f"{name}.csv"
     return _coerce(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]),
                    TABLES[name], source=path.name, invalid="raise").data
 
@@ -262,12 +268,12 @@ def _parse(s: pd.Series, col) -> tuple[pd.Series, dict[str, pd.Series]]:
             frac = num.notna() & (num % 1 != 0)
             problems["are not whole numbers"] = frac
             num = num.where(~frac)
-            return num.astype("Int64"), problems
+            return _int_column(num), problems
         return num.astype(float), problems
     if kind == "id":
         num = pd.to_numeric(s, errors="coerce")
         if (num.notna() | ~present).all() and (num.dropna() % 1 == 0).all():
-            return num.astype("Int64"), problems
+            return _int_column(num), problems
         return s.astype("str").str.strip(), problems
     if kind == "bool":
         text = s.astype(str).str.strip().str.lower()
@@ -275,3 +281,8 @@ def _parse(s: pd.Series, col) -> tuple[pd.Series, dict[str, pd.Series]]:
         problems["are not true/false"] = val.isna() & present
         return val.astype("boolean"), problems
     return s.astype("str"), problems
+
+
+def _int_column(num: pd.Series) -> pd.Series:
+    """Plain int64 when complete (friendlier), nullable Int64 only when values are missing."""
+    return num.astype("Int64") if num.isna().any() else num.astype("int64")

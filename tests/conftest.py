@@ -1,9 +1,6 @@
-import os
-
 import matplotlib
 
-matplotlib.use("Agg")
-os.environ.setdefault("MPLBACKEND", "Agg")
+matplotlib.use("Agg")   # in-process only: never exported to notebook kernels
 
 import pytest  # noqa: E402
 
