@@ -22,11 +22,11 @@ lab: data
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
 
 test: data
-	$(PY) -m pytest -n $(WORKERS) tests
+	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks
 
 unit: data
-	$(PY) -m pytest -n $(WORKERS) tests
+	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
 
 nbval: data
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks

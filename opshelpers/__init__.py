@@ -1,7 +1,7 @@
 """opshelpers: the analysis package behind OpsLab (internet operations, 运营).
 
 >>> import opshelpers as ops
->>> ops.glossary("traffic").shape[1]
+>>> ops.glossary.table("traffic").shape[1]
 8
 """
 
@@ -10,12 +10,13 @@ from __future__ import annotations
 import warnings
 
 from .exercises import check, check_all
-from .glossary import METRICS, glossary, term
+from . import glossary, io, plots, schema
+from .glossary import METRICS, term
 from .io import load_sample, read_table, validate
 
 __version__ = "0.1.0"
 __all__ = ["setup", "load_sample", "read_table", "validate", "check", "check_all",
-           "glossary", "term", "METRICS"]
+           "glossary", "io", "plots", "schema", "term", "METRICS"]
 
 
 def setup(seed: int = 0) -> None:

@@ -6,7 +6,7 @@ Notebooks, templates, SQL and reports all read their definitions from here.
 
 >>> METRICS["cvr"].chinese
 '转化率'
->>> glossary("users")["metric"].iloc[0]
+>>> table("users")["metric"].iloc[0]
 'new_users'
 
 Taught in 00_start_here §Glossary.
@@ -154,10 +154,10 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
 ]}
 
 
-def glossary(area: str | None = None) -> pd.DataFrame:
+def table(area: str | None = None) -> pd.DataFrame:
     """The registry as a table (one row per metric), optionally for one area.
 
-    >>> glossary("traffic").columns.tolist()[:3]
+    >>> table("traffic").columns.tolist()[:3]
     ['metric', 'name', 'chinese']
     """
     if area is not None and area not in AREAS:
@@ -172,6 +172,6 @@ def glossary(area: str | None = None) -> pd.DataFrame:
 def term(key: str) -> str:
     """'English (中文)' for prose and plot labels: `term("cvr")` → 'Conversion rate (CVR) (转化率)'."""
     if key not in METRICS:
-        raise KeyError(f"no metric {key!r} in the glossary; see glossary() for the list")
+        raise KeyError(f"no metric {key!r} in the glossary; see glossary.table() for the list")
     m = METRICS[key]
     return f"{m.name} ({m.chinese})"

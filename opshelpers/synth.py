@@ -231,7 +231,9 @@ class _Generator:
 
     def _visit_details(self, visits: pd.DataFrame, rng) -> pd.DataFrame:
         n = len(visits)
-        visits["seconds"] = visits["day"].to_numpy() * DAY + _time_of_day(rng, n)
+        # nothing in the data's last hour: a signup 15 min later must still be inside it
+        visits["seconds"] = np.minimum(visits["day"].to_numpy() * DAY + _time_of_day(rng, n),
+                                       self.cal.n_days * DAY - 3600 - 1000)
         visits["device"] = rng.choice(["ios", "android", "mini_program"], n, p=[.36, .39, .25])
         bounce_p = np.where(visits["channel"].eq("feed_ads"), 0.68, 0.5)
         bounced = (~visits["signed_up"]) & (rng.random(n) < bounce_p)
@@ -254,7 +256,7 @@ class _Generator:
 
     def _user_latents(self, users: pd.DataFrame, rng) -> pd.DataFrame:
         uf, n = self.sc.users, len(users)
-        users["seconds"] = np.minimum(users["seconds"], self.cal.n_days * DAY - 1)
+        users["seconds"] = np.minimum(users["seconds"], self.cal.n_days * DAY - 3600)
         users["day"] = users["seconds"] // DAY
         quality = users["channel"].map(self.sc.traffic.engagement).to_numpy()
         users["engagement"] = quality * _lognormal_mean_one(rng, 0.6, n)
@@ -342,7 +344,7 @@ class _Generator:
                                 "referrer": who[clicked]})
             vis = self._visit_details(vis, rng)
             vis["seconds"] = sec[clicked] + rng.integers(60, 3 * 3600, clicked.sum())
-            vis["seconds"] = np.minimum(vis["seconds"], cal.n_days * DAY - 1)
+            vis["seconds"] = np.minimum(vis["seconds"], cal.n_days * DAY - 3600 - 1000)
             vis["day"] = vis["seconds"] // DAY
             vis.index = np.arange(len(visits), len(visits) + len(vis)) + \
                 sum(len(p) for p in new_visit_parts)
@@ -350,9 +352,8 @@ class _Generator:
             signed_vis = vis.loc[vis["signed_up"]]
             new = pd.DataFrame({
                 "visit_index": signed_vis.index.to_numpy(),
-                "seconds": np.minimum(signed_vis["seconds"].to_numpy()
-                                      + rng.integers(30, 600, len(signed_vis)),
-                                      cal.n_days * DAY - 1),
+                "seconds": signed_vis["seconds"].to_numpy()
+                + rng.integers(30, 600, len(signed_vis)),
                 "channel": "referral", "landing_page": "lp_invite",
                 "device": signed_vis["device"].to_numpy(),
                 "referrer": signed_vis["referrer"].to_numpy(),
@@ -453,13 +454,14 @@ class _Generator:
                           p=weight / weight.sum())
         who = real.index.to_numpy()[np.sort(pick)]
         cycle = rng.uniform(*uf.refill_cycle_days, who.size)
-        first = users.loc[who, "day"].to_numpy() + rng.exponential(12, who.size)
+        signup = users.loc[who, "day"].to_numpy()
+        first = signup + rng.exponential(12, who.size)
         k = np.arange(int(cal.n_days / uf.refill_cycle_days[0]) + 2)
         days = first[:, None] + k[None, :] * cycle[:, None] + \
             rng.normal(0, 2, (who.size, k.size))
         # each refill cycle continues with probability refill_keep
         alive = np.cumprod(rng.random((who.size, k.size)) < uf.refill_keep, axis=1)
-        ok = (alive == 1) & (days < cal.n_days) & (days >= 0)
+        ok = (alive == 1) & (days < cal.n_days) & (days >= signup[:, None] + 1)
         owner = np.broadcast_to(who[:, None], days.shape)[ok]
         return pd.DataFrame({"user_index": owner, "day": days[ok].astype(int)})
 
