@@ -328,9 +328,11 @@ class _Generator:
             who = np.repeat(inviters.index.to_numpy(), n_inv)
             if who.size == 0:
                 break
-            start = users.loc[who, "seconds"].to_numpy() if generation == 0 else \
-                inviters.loc[who, "seconds"].to_numpy()
-            delay = (1 + rng.exponential(30, who.size)) * DAY
+            start = inviters.loc[who, "seconds"].to_numpy()
+            # most people invite soon after joining; KOC keep inviting all along
+            remaining = cal.n_days * DAY - start
+            delay = np.where(np.isin(who, koc_idx), rng.random(who.size) * remaining,
+                             (1 + rng.exponential(30, who.size)) * DAY)
             sec = (start + delay).astype("int64")
             sec = (sec // DAY) * DAY + _time_of_day(rng, who.size)
             keep = sec < cal.n_days * DAY

@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from opshelpers import synth
+
 DAY = pd.Timedelta(days=1)
 
 
@@ -292,26 +294,40 @@ def test_fraud_ring_shares_three_devices(t, truths):
     assert per_device.drop(o.device_id.unique()).max() <= 3
 
 
-def test_checkout_ab_lift(t, truths):
-    af = truths.planted["activity"]
-    first, last = af["ab_window"]
+def _checkout_conversion(t, truths):
+    first, last = truths.planted["activity"]["ab_window"]
     ab = t["ab_assignments"].query("experiment == 'checkout_button'")
     o = between(t["orders"], "order_time", first, last)
     m = ab.merge(o[["user_id", "order_time"]], how="left")
     converted = ab.user_id.isin(m[m.order_time >= m.assigned_time].user_id)
-    rate = converted.groupby(ab.variant).agg(["mean", "count"])
+    return converted.groupby(ab.variant).agg(["mean", "count"])
+
+
+def test_checkout_ab_lift_on_the_sample(t, truths):
+    af = truths.planted["activity"]
+    rate = _checkout_conversion(t, truths)
     assert rate.loc["A", "mean"] == pytest.approx(af["ab_rate_a"], abs=0.03)
     diff = rate.loc["B", "mean"] - rate.loc["A", "mean"]
     se = np.sqrt((rate["mean"] * (1 - rate["mean"]) / rate["count"]).sum())
     planted = af["ab_rate_b"] - af["ab_rate_a"]
-    assert diff > 0 and abs(diff - planted) < 1.96 * se    # CI covers the planted lift
-    assert diff / se < 1.96     # …yet at this size the test is underpowered (taught)
+    assert diff > 0 and abs(diff - planted) < 1.96 * se    # the CI covers the planted lift
+    assert diff / se < 1.96     # …yet at this size the test is underpowered (05 teaches it)
 
 
-def test_cuped_cuts_variance_by_a_third(t):
+def test_checkout_ab_lift_is_planted_at_scale():
+    big, truths = synth.generate(seed=21, n_users=100_000)
+    af = truths.planted["activity"]
+    rate = _checkout_conversion(big, truths)
+    assert rate.loc["A", "mean"] == pytest.approx(af["ab_rate_a"], abs=0.01)
+    assert rate.loc["B", "mean"] - rate.loc["A", "mean"] == pytest.approx(
+        af["ab_rate_b"] - af["ab_rate_a"], abs=0.012)
+
+
+def test_cuped_cuts_variance_by_a_third(t, truths):
+    first, last = truths.planted["activity"]["ab_window"]
     ab = t["ab_assignments"].query("experiment == 'checkout_button'")
     orders = t["orders"]
-    y = ab.user_id.map(between(orders, "order_time", "2026-04-01", "2026-04-21")
+    y = ab.user_id.map(between(orders, "order_time", first, last)
                        .groupby("user_id").paid.sum()).fillna(0)
     x = ab.user_id.map(between(orders, "order_time", "2026-01-01", "2026-03-31")
                        .groupby("user_id").paid.sum()).fillna(0)
