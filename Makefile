@@ -7,7 +7,7 @@ NBVAL  := --nbval --nbval-current-env -p no:python --nbval-cell-timeout=120 \
           --nbval-sanitize-with tests/nbval_sanitize.cfg
 WORKERS ?= 2
 
-.PHONY: lab test unit nbval notebooks data bench clean
+.PHONY: lab test unit nbval notebooks data data-regenerate bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,6 +30,11 @@ unit: data
 
 nbval: data
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks
+
+# After changing opshelpers.synth: rewrite data/ and its manifest, then the notebooks.
+data-regenerate: $(STAMP)
+	$(PY) -m opshelpers data sample --force
+	$(PY) -m opshelpers data dictionary
 
 # Re-execute the solution notebooks and regenerate the trainee copies (commit the result).
 notebooks: data

@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--out", type=Path, required=True)
     gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
-    dsub.add_parser("sample", help="write the curriculum sample into data/ if needed")
+    smp = dsub.add_parser("sample", help="write the curriculum sample into data/ if needed")
+    smp.add_argument("--force", action="store_true",
+                     help="regenerate even if data/ matches SHA256SUMS (after changing synth)")
     dsub.add_parser("dictionary", help="write data/DATA_DICTIONARY.md")
 
     nb = sub.add_parser("notebooks", help="build or check the curriculum notebooks")
@@ -86,7 +88,7 @@ def _data(args) -> int:
               f"to {args.out} in {time.perf_counter() - t0:.1f}s")
         return 0
     if args.action == "sample":
-        folder = io.ensure_sample()
+        folder = io.ensure_sample(force=args.force)
         print(f"sample data ready in {folder}")
         return 0
     path = io.sample_dir() / "DATA_DICTIONARY.md"

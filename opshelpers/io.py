@@ -50,13 +50,17 @@ def sample_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
 
 
-def ensure_sample(folder: Path | None = None) -> Path:
-    """Generate the sample CSVs into `folder` unless they are already there and intact."""
+def ensure_sample(folder: Path | None = None, force: bool = False) -> Path:
+    """Generate the sample CSVs into `folder` unless they are already there and intact.
+
+    Intact means: every file matches `SHA256SUMS`, the manifest committed with the
+    generator. After changing the generator, `force=True` rewrites files and manifest.
+    """
     from .synth import TABLES as NAMES, generate, write_tables
 
     folder = Path(folder or sample_dir())
     sums = folder / "SHA256SUMS"
-    if sums.exists() and all((folder / f"{n}.csv").exists() for n in NAMES):
+    if not force and sums.exists() and all((folder / f"{n}.csv").exists() for n in NAMES):
         expected = dict(line.split("  ")[::-1] for line in sums.read_text().splitlines())
         if all(_sha256(folder / name) == digest for name, digest in expected.items()):
             return folder

@@ -130,7 +130,7 @@ class ActivityFacts:
     new_user_coupon: str = "NEW20"
     ab_window: tuple = ("2026-04-01", "2026-05-12")
     ab_min_tenure_days: int = 7                # the test targets returning users
-    ab_rate_a: float = 0.17                     # share ordering during the test, as
+    ab_rate_a: float = 0.165                    # share ordering during the test, as
     ab_rate_b: float = 0.20                     # measured at 100k users (the targets)
     ab_purchase_mult: float = 2.0               # on non-refill purchases; gives rate_b
     srm_share_b: float = 0.465                  # coupon_banner: intended 0.5

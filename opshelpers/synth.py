@@ -28,6 +28,10 @@ TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "camp
           "ab_assignments", "community_members", "community_daily", "points_ledger",
           "feedback")
 DAY = 86_400
+PAGES = ("lp_a", "lp_b", "lp_invite")
+DEVICES = ("ios", "android", "mini_program")
+# event names in funnel order (their codes sort events within a second)
+EVENTS = ("signup", "app_open", "view_product", "add_to_cart", "checkout", "purchase", "invite")
 REFERENCE_USERS = 20_000      # scenario volumes are stated at this size
 # share of app sessions starting in each hour of the day (lunch and evening peaks)
 HOUR_WEIGHTS = np.array([2, 1, .5, .3, .3, .5, 1.5, 3, 4, 4, 4, 4.5, 6, 5, 4, 4, 4, 4.5,
@@ -94,6 +98,16 @@ def _time_of_day(rng: np.random.Generator, n: int, weights=HOUR_WEIGHTS) -> np.n
 
 def _lognormal_mean_one(rng, sigma, n):
     return np.exp(rng.normal(-sigma ** 2 / 2, sigma, size=n))
+
+
+def _codes(codes, categories) -> pd.Categorical:
+    """A categorical from integer codes: cheap for the 10M-row tables."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int8), categories)
+
+
+def _ids_or_na(ids: np.ndarray) -> pd.arrays.IntegerArray:
+    """Nullable ids where 0 means 'none' (an invite sent outside any session)."""
+    return pd.arrays.IntegerArray(ids.astype(np.int64), ids == 0)
 
 
 def _pick(rng, options, n):
@@ -219,13 +233,15 @@ class _Generator:
             counts = rng.poisson(expected_visits)
             day = np.repeat(days, counts)
             n = day.size
-            page = np.where(rng.random(n) < 0.5, "lp_a", "lp_b")
+            page_b = rng.random(n) >= 0.5
             cvr = np.full(n, tf.cvr[c])
             if c == "xiaohongshu":
                 cvr = np.where(xhs_drop[day], tf.xhs_cvr_after, cvr)
-            cvr = np.where(page == "lp_b", cvr * tf.landing_page_b_lift, cvr)
-            parts.append(pd.DataFrame({"day": day, "channel": c, "landing_page": page,
-                                       "signed_up": rng.random(n) < cvr}))
+            cvr = np.where(page_b, cvr * tf.landing_page_b_lift, cvr)
+            parts.append(pd.DataFrame({
+                "day": day, "channel": _codes(np.full(n, CHANNELS.index(c)), CHANNELS),
+                "landing_page": _codes(page_b.astype(np.int8), PAGES),
+                "signed_up": rng.random(n) < cvr}))
         visits = pd.concat(parts, ignore_index=True)
         return self._visit_details(visits, rng)
 
@@ -234,7 +250,7 @@ class _Generator:
         # nothing in the data's last hour: a signup 15 min later must still be inside it
         visits["seconds"] = np.minimum(visits["day"].to_numpy() * DAY + _time_of_day(rng, n),
                                        self.cal.n_days * DAY - 3600 - 1000)
-        visits["device"] = rng.choice(["ios", "android", "mini_program"], n, p=[.36, .39, .25])
+        visits["device"] = _codes(rng.choice(len(DEVICES), n, p=[.36, .39, .25]), DEVICES)
         bounce_p = np.where(visits["channel"].eq("feed_ads"), 0.68, 0.5)
         bounced = (~visits["signed_up"]) & (rng.random(n) < bounce_p)
         visits["bounced"] = bounced
@@ -331,7 +347,7 @@ class _Generator:
             start = inviters.loc[who, "seconds"].to_numpy()
             # most people invite soon after joining; KOC keep inviting all along
             remaining = cal.n_days * DAY - start
-            delay = np.where(np.isin(who, koc_idx), rng.random(who.size) * remaining,
+            delay = np.where(np.isin(who, koc_idx), DAY + rng.random(who.size) * (remaining - DAY),
                              (1 + rng.exponential(30, who.size)) * DAY)
             sec = (start + delay).astype("int64")
             sec = (sec // DAY) * DAY + _time_of_day(rng, who.size)
@@ -341,9 +357,11 @@ class _Generator:
             signed = clicked & (rng.random(who.size) < q_signup)
             all_invites.append(pd.DataFrame({"user_index": who, "seconds": sec,
                                              "converted": signed}))
-            vis = pd.DataFrame({"day": sec[clicked] // DAY, "channel": "referral",
-                                "landing_page": "lp_invite", "signed_up": signed[clicked],
-                                "referrer": who[clicked]})
+            k = int(clicked.sum())
+            vis = pd.DataFrame({"day": sec[clicked] // DAY,
+                                "channel": _codes(np.full(k, CHANNELS.index("referral")), CHANNELS),
+                                "landing_page": _codes(np.full(k, 2), PAGES),
+                                "signed_up": signed[clicked], "referrer": who[clicked]})
             vis = self._visit_details(vis, rng)
             vis["seconds"] = sec[clicked] + rng.integers(60, 3 * 3600, clicked.sum())
             vis["seconds"] = np.minimum(vis["seconds"], cal.n_days * DAY - 3600 - 1000)
@@ -381,15 +399,17 @@ class _Generator:
         n = af.fraud_accounts
         first, last = cal.day(af.fraud_window[0]), cal.day(af.fraud_window[1])
         sec = rng.integers(first * DAY, (last + 1) * DAY, n)
-        vis = pd.DataFrame({"day": sec // DAY, "channel": "feed_ads",
-                            "landing_page": rng.choice(["lp_a", "lp_b"], n),
+        vis = pd.DataFrame({"day": sec // DAY,
+                            "channel": _codes(np.full(n, CHANNELS.index("feed_ads")), CHANNELS),
+                            "landing_page": _codes(rng.integers(0, 2, n), PAGES),
                             "signed_up": True, "referrer": -1})
         vis = self._visit_details(vis, rng)
         vis["seconds"] = sec
-        vis["device"] = "android"
+        vis["device"] = _codes(np.full(n, DEVICES.index("android")), DEVICES)
         vis.index = np.arange(visits.index.max() + 1, visits.index.max() + 1 + n)
         new = pd.DataFrame({"visit_index": vis.index.to_numpy(), "seconds": sec + 60,
-                            "channel": "feed_ads", "landing_page": vis["landing_page"].to_numpy(),
+                            "channel": "feed_ads",
+                            "landing_page": np.asarray(vis["landing_page"], dtype=object),
                             "device": "android", "referrer": -1})
         new = self._user_latents(new, rng)
         new["engagement"], new["buyer"], new["fraud"] = 0.0, False, True
@@ -516,60 +536,66 @@ class _Generator:
         cart = browse & (rng.random(n) < 0.2)
         checkout = cart & (rng.random(n) < 0.35)
         sessions["browse"], sessions["cart"], sessions["checkout"] = browse, cart, checkout
-        ev = [
-            sessions.loc[sessions["signup"], ["user_index", "session_id", "start"]]
-            .assign(event="signup", offset=0),
-            sessions[["user_index", "session_id", "start"]].assign(event="app_open", offset=1),
-            sessions.loc[browse, ["user_index", "session_id", "start"]]
-            .assign(event="view_product", offset=40),
-            sessions.loc[cart, ["user_index", "session_id", "start"]]
-            .assign(event="add_to_cart", offset=160),
-            sessions.loc[checkout, ["user_index", "session_id", "start"]]
-            .assign(event="checkout", offset=260),
-        ]
-        events = pd.concat(ev, ignore_index=True)
-        events["seconds"] = events["start"] + events["offset"]
-        inv = invites.assign(event="invite")
-        # an invite belongs to the inviter's session that day, if any
-        inv_day = inv["seconds"] // DAY
-        key = pd.MultiIndex.from_arrays([sessions["user_index"], sessions["day"]])
-        first_session = pd.Series(sessions["session_id"].to_numpy(), index=key)
-        first_session = first_session[~first_session.index.duplicated()]
-        sid = first_session.reindex(pd.MultiIndex.from_arrays([inv["user_index"], inv_day]))
-        inv = inv.assign(session_id=sid.to_numpy())
-        events = pd.concat([events[["user_index", "session_id", "seconds", "event"]],
-                            inv[["user_index", "session_id", "seconds", "event"]]],
-                           ignore_index=True)
+        # compact arrays: at 1M users this is ~15M rows
+        s_user = sessions["user_index"].to_numpy().astype(np.int32)
+        s_id = sessions["session_id"].to_numpy().astype(np.int32)
+        s_start = sessions["start"].to_numpy().astype(np.int32)
+        steps = [(sessions["signup"].to_numpy(), 0), (np.ones(n, bool), 1), (browse, 40),
+                 (cart, 160), (checkout, 260)]
+        idx = [np.flatnonzero(mask) for mask, _ in steps]
+        # an invite belongs to the inviter's first session that day, if any, after its start
+        width = cal.n_days + 1
+        s_key = s_user.astype(np.int64) * width + sessions["day"].to_numpy()
+        keys, first = np.unique(s_key, return_index=True)      # first = earliest (time order)
+        i_user = invites["user_index"].to_numpy()
+        i_sec = invites["seconds"].to_numpy()
+        i_key = i_user.astype(np.int64) * width + i_sec // DAY
+        pos = np.clip(np.searchsorted(keys, i_key), 0, max(keys.size - 1, 0))
+        found = keys[pos] == i_key if keys.size else np.zeros(i_key.size, bool)
+        session_of = np.where(found, s_id[first[pos]], 0)
+        i_sec = np.where(found, np.maximum(i_sec, s_start[first[pos]] + 120), i_sec)
+        events = pd.DataFrame({
+            "user_index": np.concatenate([s_user[i] for i in idx] + [i_user.astype(np.int32)]),
+            "session_id": np.concatenate([s_id[i] for i in idx] + [session_of.astype(np.int32)]),
+            "seconds": np.concatenate([s_start[i] + off for i, (_, off) in zip(idx, steps)]
+                                      + [i_sec.astype(np.int32)]),
+            "code": np.concatenate([np.full(i.size, c, np.int8) for c, i in enumerate(idx)]
+                                   + [np.full(i_sec.size, EVENTS.index("invite"), np.int8)]),
+        })
         return events, sessions
 
     def _purchase_events(self, events, sessions, orders) -> pd.DataFrame:
         """Add view/cart/checkout/purchase events for sessions that bought; finish the log."""
         cal = self.cal
         bought = sessions.loc[sessions["session_id"].isin(orders["session_id"])]
-        add = []
+        cols = {c: [events[c].to_numpy()] for c in ("user_index", "session_id", "seconds",
+                                                     "code")}
         for name, flag, offset in (("view_product", "browse", 40), ("add_to_cart", "cart", 160),
                                    ("checkout", "checkout", 260)):
             need = bought.loc[~bought[flag]]
-            add.append(pd.DataFrame({"user_index": need["user_index"], "session_id":
-                                     need["session_id"], "seconds": need["start"] + offset,
-                                     "event": name}))
-        first_order = orders.groupby("session_id", sort=False).head(len(orders))
-        add.append(pd.DataFrame({"user_index": first_order["user_id"] - 1,
-                                 "session_id": first_order["session_id"],
-                                 "seconds": first_order["seconds"], "event": "purchase",
-                                 "revenue": first_order["paid"]}))
-        events = pd.concat([events] + add, ignore_index=True)
-        rank = events["event"].map({"signup": 0, "app_open": 1, "view_product": 2,
-                                    "add_to_cart": 3, "checkout": 4, "purchase": 5,
-                                    "invite": 6})
-        events = events.assign(rank=rank).sort_values(["seconds", "user_index", "rank"],
-                                                      ignore_index=True)
+            cols["user_index"].append(need["user_index"].to_numpy().astype(np.int32))
+            cols["session_id"].append(need["session_id"].to_numpy().astype(np.int32))
+            cols["seconds"].append((need["start"].to_numpy() + offset).astype(np.int32))
+            cols["code"].append(np.full(len(need), EVENTS.index(name), np.int8))
+        cols["user_index"].append((orders["user_id"].to_numpy() - 1).astype(np.int32))
+        cols["session_id"].append(orders["session_id"].to_numpy().astype(np.int32))
+        cols["seconds"].append(orders["seconds"].to_numpy().astype(np.int32))
+        cols["code"].append(np.full(len(orders), EVENTS.index("purchase"), np.int8))
+        arr = {c: np.concatenate(v) for c, v in cols.items()}
+        del cols, events
+        revenue = np.full(arr["code"].size, np.nan)
+        revenue[arr["code"].size - len(orders):] = orders["paid"].to_numpy()
+        # one int64 sort key: time, then user, then funnel order (EVENTS is in that order)
+        n_users = int(arr["user_index"].max()) + 1
+        key = (arr["seconds"].astype(np.int64) * n_users + arr["user_index"]) * 8 + arr["code"]
+        order = np.argsort(key, kind="stable")
+        del key
         return pd.DataFrame({
-            "user_id": events["user_index"].to_numpy() + 1,
-            "event_time": cal.to_datetime(events["seconds"].to_numpy()),
-            "event": events["event"].to_numpy(),
-            "session_id": events["session_id"].astype("Int64"),
-            "revenue": events["revenue"].round(2) if "revenue" in events else np.nan,
+            "user_id": arr["user_index"][order] + 1,
+            "event_time": cal.to_datetime(arr["seconds"][order]),
+            "event": pd.Categorical.from_codes(arr["code"][order], EVENTS),
+            "session_id": _ids_or_na(arr["session_id"][order]),
+            "revenue": np.round(revenue[order], 2),
         })
 
     # ------------------------------------------------------------ experiments
@@ -932,8 +958,9 @@ class _Generator:
     # ------------------------------------------------------------ spend and campaigns
     def _channel_daily(self, visits) -> pd.DataFrame:
         tf, cal, rng = self.sc.traffic, self.cal, self.rng["channel"]
-        counts = visits.groupby(["channel", "day"]).size()
-        signups = visits.loc[visits["signed_up"]].groupby(["channel", "day"]).size()
+        counts = visits.groupby(["channel", "day"], observed=True).size()
+        signups = visits.loc[visits["signed_up"]].groupby(["channel", "day"],
+                                                          observed=True).size()
         idx = pd.MultiIndex.from_product([list(CHANNELS), range(cal.n_days)],
                                          names=["channel", "day"])
         v = counts.reindex(idx, fill_value=0).to_numpy()
@@ -980,14 +1007,15 @@ class _Generator:
         """What the plants imply, measured on the final tables as a trainee would."""
         users, events = tables["users"], tables["events"]
         real = users.loc[~users["user_id"].isin(truths.fraud_user_ids)]
-        signup_day = real["signup_time"].to_numpy().astype("datetime64[D]")
-        day7 = signup_day + np.timedelta64(7, "D")
-        complete = day7 <= np.datetime64(self.sc.end)
-        active = pd.MultiIndex.from_arrays([events["user_id"].to_numpy(),
-                                            events["event_time"].to_numpy()
-                                            .astype("datetime64[D]")])
-        hit = pd.MultiIndex.from_arrays([real["user_id"].to_numpy(), day7]).isin(active)
-        later = signup_day >= np.datetime64(self.sc.users.onboarding_change)
+        start = np.datetime64(self.sc.start, "D")
+        signup_day = (real["signup_time"].to_numpy().astype("datetime64[D]") - start).astype(int)
+        event_day = (events["event_time"].to_numpy().astype("datetime64[D]") - start).astype(int)
+        width = self.cal.n_days + 8
+        active_key = events["user_id"].to_numpy() * width + event_day
+        hit = np.isin(real["user_id"].to_numpy() * width + signup_day + 7, active_key,
+                      kind="table")   # keys are dense small ints: a lookup table is fastest
+        complete = signup_day + 7 < self.cal.n_days
+        later = signup_day >= self.cal.day(self.sc.users.onboarding_change)
         truths.d7_before = float(hit[complete & ~later].mean())
         truths.d7_after = float(hit[complete & later].mean())
         n_invites = int((events["event"] == "invite").sum())
@@ -1021,9 +1049,9 @@ class _Generator:
         return pd.DataFrame({
             "visit_id": np.arange(1, len(visits) + 1),
             "visit_time": self.cal.to_datetime(visits["seconds"].to_numpy()),
-            "channel": visits["channel"].to_numpy(),
-            "landing_page": visits["landing_page"].to_numpy(),
-            "device": visits["device"].to_numpy(),
+            "channel": visits["channel"].array,
+            "landing_page": visits["landing_page"].array,
+            "device": visits["device"].array,
             "pageviews": visits["pageviews"].to_numpy(),
             "bounced": visits["bounced"].to_numpy(),
             "signed_up": visits["signed_up"].to_numpy(),
