@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env -p no:python --nbval-cell-timeout=120 \
           --nbval-sanitize-with tests/nbval_sanitize.cfg
 WORKERS ?= 2
+# Jupyter refuses to run as root (containers, CI boxes) unless told
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test unit nbval notebooks data data-regenerate bench clean
 
@@ -19,7 +21,7 @@ data: $(STAMP)
 	$(PY) -m opshelpers data sample
 
 lab: data
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 test: data
 	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
