@@ -31,7 +31,7 @@ class TrafficFacts:
         "xiaohongshu": 0.08, "community": 0.20, "referral": 0.40})
     landing_page_b_lift: float = 1.25          # CVR(lp_b) / CVR(lp_a)
     feed_ads_pause: tuple = ("2026-03-10", "2026-03-16")
-    retargeting_share: float = 0.3            # feed-ads users' activity while ads are off
+    retargeting_share: float = 0.2            # feed-ads users' activity while ads are off
     xhs_drop_date: str = "2026-04-20"
     xhs_cvr_after: float = 0.03                # from 0.08
     # cost per click at the start and end of the half-year (CNY)
@@ -42,6 +42,16 @@ class TrafficFacts:
     ctr: dict = field(default_factory=lambda: {
         "seo": 0.035, "sem": 0.045, "feed_ads": 0.012, "kol": 0.03,
         "xiaohongshu": 0.02, "community": 0.15})
+    # paid channels: volume ∝ spend^elasticity (diminishing returns); daily budget swings
+    elasticity: dict = field(default_factory=lambda: {
+        "sem": 0.55, "feed_ads": 0.75, "kol": 0.85, "xiaohongshu": 0.7})
+    budget_sigma: float = 0.25
+    # multi-touch: share of (non-referral) signups with earlier visits, and their channels
+    touch_share: float = 0.4
+    touch_weights: dict = field(default_factory=lambda: {
+        "feed_ads": 0.32, "kol": 0.28, "xiaohongshu": 0.12, "seo": 0.1, "sem": 0.1,
+        "community": 0.08})
+    repeat_visit_share: float = 0.12           # anonymous visitors who come back
     # user quality by acquisition channel (multiplies engagement)
     engagement: dict = field(default_factory=lambda: {
         "seo": 1.0, "sem": 0.95, "feed_ads": 0.7, "kol": 1.25,

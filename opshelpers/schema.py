@@ -67,6 +67,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("visits", "访问表", "one row per landing visit from an acquisition channel "
           "(anonymous until signup)", (
         C("visit_id", "id", "访问ID", "landing visit"),
+        C("visitor_id", "id", "访客ID", "anonymous visitor (cookie / device); all visits "
+          "of one visitor, before and at signup, share it"),
         C("visit_time", "datetime", "访问时间", "local time the visitor landed"),
         C("channel", "category", "渠道", "traffic source of the visit"),
         C("landing_page", "category", "落地页", "page the visitor landed on"),
@@ -75,7 +77,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("bounced", "bool", "是否跳出", "left after one page without any action"),
         C("signed_up", "bool", "是否注册", "the visitor registered in this visit"),
         C("user_id", "id", "用户ID", "the new user's id if signed_up", nullable=True),
-    ), optional=("landing_page", "device", "pageviews", "bounced", "signed_up", "user_id")),
+    ), optional=("visitor_id", "landing_page", "device", "pageviews", "bounced", "signed_up",
+                 "user_id")),
     Table("events", "行为事件表", "one row per tracked app event", (
         C("user_id", "id", "用户ID", "user who acted"),
         C("event_time", "datetime", "事件时间", "local time of the event"),

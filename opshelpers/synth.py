@@ -148,6 +148,7 @@ class _Generator:
     def __init__(self, sc: Scenario, rng: dict, scale: float, progress: _Progress):
         self.sc, self.rng, self.scale, self.progress = sc, rng, scale, progress
         self.cal = _Calendar(sc)
+        self.volume: dict[str, np.ndarray] = {}   # paid channels' daily volume multiplier
 
     # ------------------------------------------------------------ orchestration
     def run(self, seed: int, n_users: int):
@@ -160,6 +161,7 @@ class _Generator:
         users, visits, members, invites = self._referrals(users, visits, members, truths)
         users, visits = self._fraud_ring(users, visits, truths)
         users = users.infer_objects()
+        visits = self._touches(users, visits)
         self.progress("users")
         active = self._activity_days(users, members, invites)
         refills = self._refills(users)
@@ -228,6 +230,10 @@ class _Generator:
             growth = 1.0 + (0.0 if c == "sem" else 0.15) * days / cal.n_days
             weekly = np.where(cal.weekend, 1.2 if c in ("xiaohongshu", "kol") else 1.1, 0.94)
             expected_visits = per_day * self.scale * growth * weekly / (tf.cvr[c] * lp_mix)
+            if c in tf.elasticity:   # paid: daily budget swings move volume (and cost)
+                volume = np.exp(rng.normal(0, tf.budget_sigma, cal.n_days))
+                self.volume[c] = volume
+                expected_visits = expected_visits * volume
             if c == "feed_ads":
                 expected_visits = np.where(pause, 0.0, expected_visits)
             counts = rng.poisson(expected_visits)
@@ -416,6 +422,38 @@ class _Generator:
         new.index = np.arange(len(users), len(users) + n)
         truths.fraud_user_ids = sorted(int(i) + 1 for i in new.index)
         return pd.concat([users, new]), pd.concat([visits, vis])
+
+    # ------------------------------------------------------------ touch paths
+    def _touches(self, users, visits) -> pd.DataFrame:
+        """Earlier visits by the same visitor before a signup (multi-touch paths)."""
+        tf, cal, rng = self.sc.traffic, self.cal, self.rng["traffic"]
+        cand = users.loc[~users["fraud"] & (users["channel"] != "referral")]
+        has = rng.random(len(cand)) < tf.touch_share
+        cand = cand.loc[has]
+        n_touch = 1 + rng.binomial(2, 0.3, len(cand))
+        owner = np.repeat(np.arange(len(cand)), n_touch)
+        signup_visit = cand["visit_index"].to_numpy()[owner]
+        when = visits.loc[signup_visit, "seconds"].to_numpy() - \
+            rng.uniform(0.02, 10, owner.size) * DAY
+        keep = when >= 0
+        owner, signup_visit, when = owner[keep], signup_visit[keep], when[keep]
+        names = list(tf.touch_weights)
+        w = np.array([tf.touch_weights[c] for c in names])
+        chan = rng.choice(len(names), owner.size, p=w / w.sum())
+        paused = cal.window(*tf.feed_ads_pause)[(when // DAY).astype(int)]
+        keep = ~((np.array(names)[chan] == "feed_ads") & paused)   # no ads, no ad touches
+        owner, signup_visit, when, chan = owner[keep], signup_visit[keep], when[keep], chan[keep]
+        k = owner.size
+        vis = pd.DataFrame({
+            "day": (when // DAY).astype(int),
+            "channel": _codes(np.array([CHANNELS.index(c) for c in names])[chan], CHANNELS),
+            "landing_page": _codes(rng.integers(0, 2, k), PAGES),
+            "signed_up": False, "referrer": -1})
+        vis = self._visit_details(vis, rng)
+        vis["seconds"] = when.astype(np.int64)
+        vis["touch_of"] = signup_visit
+        vis.index = np.arange(visits.index.max() + 1, visits.index.max() + 1 + k)
+        return pd.concat([visits, vis])
 
     # ------------------------------------------------------------ activity
     def _activity_days(self, users, members, invites) -> pd.DataFrame:
@@ -974,7 +1012,14 @@ class _Generator:
         t = day / (cal.n_days - 1)
         cpc_start = pd.Series(ch).map(tf.cpc_start).fillna(0).to_numpy()
         cpc_end = pd.Series(ch).map(tf.cpc_end).fillna(0).to_numpy()
-        spend = clicks * (cpc_start + (cpc_end - cpc_start) * t) * \
+        # diminishing returns: m× the volume costs m^(1/elasticity)× the money
+        volume = np.ones(v.size)
+        premium = np.ones(v.size)
+        for c, e in tf.elasticity.items():
+            rows = ch == c
+            volume[rows] = self.volume[c][day[rows]]
+            premium[rows] = volume[rows] ** (1 / e - 1)
+        spend = clicks * (cpc_start + (cpc_end - cpc_start) * t) * premium * \
             np.exp(rng.normal(0, 0.05, v.size))
         spend = np.where(ch == "referral", su * 10.0, spend)   # invite rewards
         return pd.DataFrame({"date": cal.to_date(day), "channel": ch,
@@ -1048,6 +1093,7 @@ class _Generator:
         user_of_visit = pd.Series(users.index.to_numpy() + 1, index=users["visit_index"].to_numpy())
         return pd.DataFrame({
             "visit_id": np.arange(1, len(visits) + 1),
+            "visitor_id": self._visitor_ids(visits),
             "visit_time": self.cal.to_datetime(visits["seconds"].to_numpy()),
             "channel": visits["channel"].array,
             "landing_page": visits["landing_page"].array,
@@ -1057,6 +1103,32 @@ class _Generator:
             "signed_up": visits["signed_up"].to_numpy(),
             "user_id": pd.array(user_of_visit.reindex(visits.index).to_numpy(), dtype="Int64"),
         })
+
+    def _visitor_ids(self, visits) -> np.ndarray:
+        """One id per visitor: touches share their signup's; some anonymous visitors return."""
+        rng = self.rng["traffic"]
+        n = len(visits)
+        pos = np.arange(n)
+        parent = pos.copy()
+        # a touch belongs to the visitor who later signs up
+        touch_of = visits["touch_of"].to_numpy() if "touch_of" in visits else np.full(n, np.nan)
+        is_touch = ~np.isnan(touch_of)
+        at = pd.Series(pos, index=visits.index)
+        parent[is_touch] = at.reindex(touch_of[is_touch].astype(np.int64)).to_numpy()
+        # anonymous repeat visits point at an earlier anonymous first visit
+        anon = np.flatnonzero(~is_touch & ~visits["signed_up"].to_numpy())
+        repeat = rng.random(anon.size) < self.sc.traffic.repeat_visit_share
+        earlier = anon[(rng.random(anon.size) * np.arange(anon.size)).astype(np.int64)]
+        first_visits = anon[~repeat]
+        # map each chosen earlier visit to a first visit at or before it (a root)
+        root = first_visits[np.maximum(np.searchsorted(first_visits, earlier, "right") - 1, 0)]
+        ok = repeat & (root < anon)
+        parent[anon[ok]] = root[ok]
+        _, visitor = np.unique(parent, return_inverse=True)
+        order = np.unique(visitor, return_index=True)[1]       # number visitors by first visit
+        rank = np.empty(order.size, np.int64)
+        rank[np.argsort(order)] = np.arange(1, order.size + 1)
+        return rank[visitor]
 
     def _finish_orders(self, orders) -> pd.DataFrame:
         out = pd.DataFrame({
