@@ -720,7 +720,7 @@ class _Generator:
         coupon[use_new], discount[use_new] = af.new_user_coupon, 20.0
         is618 = np.char.startswith(camp.astype(str), "618") & ~use_new & (rng.random(n) < 0.7)
         coupon[is618], discount[is618] = "C618", np.round(gmv[is618] * 0.1, 1)
-        launch = (camp == "new_tea_launch") & ~use_new & (rng.random(n) < 0.3)
+        launch = (camp == "new_tea_launch") & ~use_new & (rng.random(n) < 0.3) & (gmv >= 49)
         coupon[launch], discount[launch] = "LAUNCH15", 15.0
         seconds = s["start"].to_numpy() + 300 + rng.integers(0, 240, n)
         device, ip = self._devices(users, upos, rng, n)
