@@ -1,0 +1,76 @@
+"""Shared metric arithmetic: rates that carry their denominator and a Wilson interval.
+
+>>> add_rate(pd.DataFrame({"signups": [3], "visits": [20]}), "cvr", "signups", "visits")
+   signups  visits   cvr  cvr_low  cvr_high
+0        3      20  0.15   0.0524    0.3604
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
+                                          proportions_ztest)
+
+SMALL_DENOMINATOR = 30   # below this a rate is flagged as unreliable
+
+
+def wilson(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval (statsmodels); NaN where there are no trials."""
+    s = np.asarray(successes, float)
+    n = np.asarray(trials, float)
+    safe = np.where(n > 0, n, 1)
+    low, high = proportion_confint(s, safe, alpha=alpha, method="wilson")
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def add_rate(df: pd.DataFrame, name: str, numerator: str, denominator: str,
+             ci: bool = True, digits: int = 4) -> pd.DataFrame:
+    """Add `name` = numerator / denominator (NaN when 0) and its Wilson CI columns."""
+    num, den = df[numerator].to_numpy(float), df[denominator].to_numpy(float)
+    out = df.copy()
+    out[name] = np.round(np.divide(num, den, out=np.full(len(df), np.nan), where=den > 0),
+                         digits)
+    if ci:
+        low, high = wilson(num, den)
+        out[f"{name}_low"], out[f"{name}_high"] = np.round(low, digits), np.round(high, digits)
+    return out
+
+
+def ratio(numerator, denominator) -> np.ndarray:
+    """Elementwise numerator / denominator with NaN (not inf) for a zero denominator."""
+    num, den = np.asarray(numerator, float), np.asarray(denominator, float)
+    return np.divide(num, den, out=np.full(np.broadcast(num, den).shape, np.nan),
+                     where=den != 0)
+
+
+def require(df: pd.DataFrame, columns, what: str) -> None:
+    """Raise a clear error naming the missing columns of `what` and how to fix them."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{what} needs column(s) {missing}; it has {list(df.columns)}. "
+                       "Rename yours (df.rename(columns={...})) or load it with "
+                       "ops.read_table(path, mapping={...}).")
+
+
+def two_proportions(success_a: int, n_a: int, success_b: int, n_b: int,
+                    alpha: float = 0.05) -> dict:
+    """B vs A: rates, difference with Newcombe CI, relative lift, z-test (statsmodels).
+
+    >>> r = two_proportions(100, 1000, 150, 1000)
+    >>> r["diff"], r["p_value"] < 0.01
+    (0.05, True)
+    """
+    for n in (n_a, n_b):
+        if n <= 0:
+            raise ValueError("each group needs at least one observation")
+    z, p = proportions_ztest([success_b, success_a], [n_b, n_a])
+    low, high = confint_proportions_2indep(success_b, n_b, success_a, n_a, compare="diff",
+                                           method="newcomb", alpha=alpha)
+    ra, rb = success_a / n_a, success_b / n_b
+    return {"n_a": int(n_a), "success_a": int(success_a), "rate_a": round(ra, 4),
+            "n_b": int(n_b), "success_b": int(success_b), "rate_b": round(rb, 4),
+            "diff": round(rb - ra, 4), "diff_low": round(float(low), 4),
+            "diff_high": round(float(high), 4),
+            "relative_lift": round(rb / ra - 1, 4) if ra > 0 else np.nan,
+            "z": round(float(z), 3), "p_value": float(p)}

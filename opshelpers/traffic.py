@@ -1,0 +1,332 @@
+"""Traffic operations (流量运营): visits, channels, landing pages, budget, attribution.
+
+Every function takes plain DataFrames with the sample's column names (see
+`data/DATA_DICTIONARY.md`; map your own with `ops.read_table`) and returns a tidy
+DataFrame. Rates carry their denominator and a Wilson 95 % interval.
+
+Taught in 01_traffic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize
+
+from .metrics import add_rate, ratio, require, two_proportions
+
+__all__ = ["uv_pv", "channel_report", "compare_pages", "conversion_drop",
+           "budget_reallocation", "attribution", "touch_paths"]
+
+
+def _period(times: pd.Series, freq: str) -> pd.Series:
+    return times.dt.to_period(freq).dt.start_time if freq != "D" else times.dt.normalize()
+
+
+def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = None
+          ) -> pd.DataFrame:
+    """Visits, unique visitors (UV), page views (PV) and bounce rate per period [and group].
+
+    >>> v = pd.DataFrame({"visit_time": pd.to_datetime(["2026-01-01 10:00"] * 3),
+    ...                   "visitor_id": [1, 1, 2], "pageviews": [1, 3, 2],
+    ...                   "bounced": [True, False, False]})
+    >>> r = uv_pv(v).iloc[0]
+    >>> int(r.visits), int(r.uv), int(r.pv), float(r.bounce_rate)
+    (3, 2, 6, 0.3333)
+
+    Taught in 01_traffic §UV, PV and bounce.
+    """
+    require(visits, ["visit_time", "visitor_id", "pageviews", "bounced"], "uv_pv")
+    keys = ([by] if isinstance(by, str) else list(by or []))
+    require(visits, keys, "uv_pv(by=...)")
+    g = visits.assign(period=_period(visits["visit_time"], freq),
+                      bounced=visits["bounced"].astype(bool))
+    out = g.groupby(["period", *keys], observed=True).agg(
+        visits=("visitor_id", "size"), uv=("visitor_id", "nunique"),
+        pv=("pageviews", "sum"), bounces=("bounced", "sum")).reset_index()
+    out["pv_per_visit"] = np.round(ratio(out["pv"], out["visits"]), 3)
+    return add_rate(out, "bounce_rate", "bounces", "visits")
+
+
+def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd.DataFrame,
+                   start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """One row per channel: cost, reach, conversion and what the acquired users bought.
+
+    Revenue is everything the users who *signed up* in [start, end] paid, up to the end
+    of the data (a cohort view: later cohorts have had less time to buy). ROI and ROAS
+    are NaN for channels without spend.
+
+    Taught in 01_traffic §The channel league table.
+    """
+    require(channel_daily, ["date", "channel", "spend", "impressions", "clicks"],
+            "channel_report(channel_daily)")
+    require(visits, ["visit_time", "channel", "signed_up", "user_id"], "channel_report(visits)")
+    require(orders, ["user_id", "paid"], "channel_report(orders)")
+    lo = pd.Timestamp(start) if start else visits["visit_time"].min().normalize()
+    hi = pd.Timestamp(end) if end else visits["visit_time"].max().normalize()
+    if hi < lo:
+        raise ValueError(f"end {hi.date()} is before start {lo.date()}")
+    cd = channel_daily[(channel_daily["date"] >= lo) & (channel_daily["date"] <= hi)]
+    day = visits["visit_time"].dt.normalize()
+    v = visits[(day >= lo) & (day <= hi)]
+    cost = cd.groupby("channel", observed=True)[["spend", "impressions", "clicks"]].sum()
+    reach = v.groupby("channel", observed=True).agg(
+        visits=("signed_up", "size"), signups=("signed_up", "sum"))
+    new_users = v.loc[v["signed_up"].astype(bool), ["user_id", "channel"]]
+    bought = orders.merge(new_users, on="user_id")
+    sales = bought.groupby("channel", observed=True).agg(
+        buyers=("user_id", "nunique"), orders=("paid", "size"), revenue=("paid", "sum"))
+    out = cost.join(reach, how="outer").join(sales, how="left").fillna(0)
+    out = out.reset_index().rename(columns={"index": "channel"})
+    for col in ("impressions", "clicks", "visits", "signups", "buyers", "orders"):
+        out[col] = out[col].astype(int)
+    out = add_rate(out, "ctr", "clicks", "impressions")
+    out = add_rate(out, "cvr", "signups", "visits")
+    out = add_rate(out, "buyer_rate", "buyers", "signups")
+    paid = out["spend"] > 0
+    out["cpc"] = np.round(np.where(paid, ratio(out["spend"], out["clicks"]), np.nan), 2)
+    out["cpa"] = np.round(np.where(paid, ratio(out["spend"], out["signups"]), np.nan), 2)
+    out["revenue"] = out["revenue"].round(2)
+    out["roas"] = np.round(np.where(paid, ratio(out["revenue"], out["spend"]), np.nan), 3)
+    out["roi"] = np.round(out["roas"] - 1, 3)
+    return out.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
+
+
+def compare_pages(visits: pd.DataFrame, a: str = "lp_a", b: str = "lp_b",
+                  page: str = "landing_page", outcome: str = "signed_up",
+                  alpha: float = 0.05) -> pd.DataFrame:
+    """Conversion of page B vs page A: difference with CI, relative lift, z-test, verdict.
+
+    >>> v = pd.DataFrame({"landing_page": ["lp_a"] * 1000 + ["lp_b"] * 1000,
+    ...                   "signed_up": [True] * 100 + [False] * 900 + [True] * 150 + [False] * 850})
+    >>> compare_pages(v)[["cvr_a", "cvr_b", "diff"]].iloc[0].tolist()
+    [0.1, 0.15, 0.05]
+
+    Taught in 01_traffic §Landing page A vs B.
+    """
+    require(visits, [page, outcome], "compare_pages")
+    counts = visits.groupby(page, observed=True)[outcome].agg(["sum", "size"])
+    for name in (a, b):
+        if name not in counts.index:
+            raise ValueError(f"no visits with {page} == {name!r}; values present: "
+                             f"{sorted(map(str, counts.index))}")
+    sa, na = (int(x) for x in counts.loc[a])
+    sb, nb = (int(x) for x in counts.loc[b])
+    r = two_proportions(sa, na, sb, nb, alpha=alpha)
+    if r["p_value"] >= alpha:
+        verdict = (f"No significant difference (p = {r['p_value']:.2g}); keep testing or keep "
+                   f"{a}: the data cannot tell them apart yet.")
+    else:
+        better = b if r["diff"] > 0 else a
+        verdict = (f"{better} converts better: {r['diff']:+.2%} points ({r['diff_low']:+.2%} "
+                   f"to {r['diff_high']:+.2%}), p = {r['p_value']:.2g}. Send traffic to {better}.")
+    return pd.DataFrame([{
+        "page_a": a, "visits_a": na, "signups_a": sa, "cvr_a": r["rate_a"],
+        "page_b": b, "visits_b": nb, "signups_b": sb, "cvr_b": r["rate_b"],
+        **{k: r[k] for k in ("diff", "diff_low", "diff_high", "relative_lift", "z",
+                             "p_value")},
+        "verdict": verdict}])
+
+
+def conversion_drop(visits: pd.DataFrame, group: str = "channel",
+                    outcome: str = "signed_up", time: str = "visit_time",
+                    min_days: int = 14, permutations: int = 199, alpha: float = 0.01,
+                    seed: int = 0) -> pd.DataFrame:
+    """Find, per group, the day its conversion rate changed most, and whether it is real.
+
+    For every candidate day (leaving `min_days` on each side) the binomial likelihood
+    ratio of "one rate before, another after" vs "one rate" is computed; the best day
+    wins. Its p-value comes from shuffling the order of days `permutations` times
+    (searching many days makes a plain z-test far too optimistic).
+
+    Taught in 01_traffic §Why did one channel's conversion fall?
+    """
+    require(visits, [group, outcome, time], "conversion_drop")
+    if permutations < 19:
+        raise ValueError("permutations must be ≥ 19 for a p-value below 0.05 to be possible")
+    rng = np.random.default_rng(seed)
+    daily = (visits.assign(day=visits[time].dt.normalize())
+             .groupby([group, "day"], observed=True)[outcome].agg(["sum", "size"]))
+    rows = []
+    for name, d in daily.groupby(level=0, observed=True):
+        d = d.droplevel(0)
+        d = d[d["size"] > 0]
+        if len(d) < 2 * min_days:
+            continue
+        s, n = d["sum"].to_numpy(float), d["size"].to_numpy(float)
+        stat, k = _best_split(s, n, min_days)
+        perm = [_best_split(*_shuffled(s, n, rng), min_days)[0] for _ in range(permutations)]
+        p = (1 + sum(x >= stat for x in perm)) / (permutations + 1)
+        before, after = s[:k].sum() / n[:k].sum(), s[k:].sum() / n[k:].sum()
+        rows.append({group: name, "change_date": d.index[k], "rate_before": round(before, 4),
+                     "rate_after": round(after, 4), "change": round(after - before, 4),
+                     "visits_before": int(n[:k].sum()), "visits_after": int(n[k:].sum()),
+                     "lr_stat": round(stat, 2), "p_value": p, "significant": p < alpha})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise ValueError(f"no {group} has ≥ {2 * min_days} days with visits; lower min_days")
+    return out.sort_values(["significant", "lr_stat"], ascending=False, ignore_index=True)
+
+
+def _shuffled(s, n, rng):
+    order = rng.permutation(s.size)
+    return s[order], n[order]
+
+
+def _best_split(s: np.ndarray, n: np.ndarray, min_days: int) -> tuple[float, int]:
+    """Max binomial log-likelihood ratio over split points; returns (2·ΔlogL, index)."""
+    cs, cn = np.cumsum(s), np.cumsum(n)
+    S, N = cs[-1], cn[-1]
+    k = np.arange(min_days, s.size - min_days + 1)
+    s1, n1 = cs[k - 1], cn[k - 1]
+    s2, n2 = S - s1, N - n1
+
+    def loglik(x, m):
+        p = np.clip(x / m, 1e-12, 1 - 1e-12)
+        return x * np.log(p) + (m - x) * np.log(1 - p)
+
+    lr = 2 * (loglik(s1, n1) + loglik(s2, n2) - loglik(S, N))
+    best = int(np.argmax(lr))
+    return float(lr[best]), int(k[best])
+
+
+def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
+                        since: str | None = None, max_change: float = 0.5,
+                        budget: float | None = None) -> pd.DataFrame:
+    """Recommend daily spend per paid channel that buys the most signups for the budget.
+
+    Per channel a Poisson regression (statsmodels GLM) of daily signups on log(spend)
+    and a time trend estimates the *elasticity* b: +1 % spend → +b % signups. With
+    b < 1 returns diminish, so the *marginal* CPA (cost of the next signup,
+    = spend / (b × signups)) is above the average CPA. Spend moves from high to low
+    marginal CPA until they are equal or a channel hits ±`max_change` of today's level.
+
+    Taught in 01_traffic §Shifting budget.
+    """
+    require(channel_daily, ["date", "channel", "spend"], "budget_reallocation(channel_daily)")
+    require(visits, ["visit_time", "channel", "signed_up"], "budget_reallocation(visits)")
+    if not 0 < max_change < 1:
+        raise ValueError(f"max_change must be between 0 and 1, got {max_change}")
+    cd = channel_daily.copy()
+    if since is not None:
+        cd = cd[cd["date"] >= pd.Timestamp(since)]
+    signups = (visits[visits["signed_up"].astype(bool)]
+               .assign(date=lambda v: v["visit_time"].dt.normalize())
+               .groupby(["date", "channel"], observed=True).size().rename("signups"))
+    cd = cd.join(signups, on=["date", "channel"]).fillna({"signups": 0})
+    paid = cd.groupby("channel", observed=True)["spend"].sum()
+    paid = paid[paid > 0].index
+    fits, fixed = [], []
+    for ch in paid:
+        d = cd[(cd["channel"] == ch) & (cd["spend"] > 0)]
+        per_signup = ratio(d["spend"], d["signups"])
+        if len(d) < 14 or np.nanstd(per_signup) < 1e-9 * np.nanmean(per_signup):
+            fixed.append(ch)   # too few days, or pay-per-signup (cost ∝ result): not a lever
+            continue
+        t = (d["date"] - d["date"].min()).dt.days.to_numpy() / 30.0
+        X = sm.add_constant(np.column_stack([np.log(d["spend"].to_numpy()), t]))
+        res = sm.GLM(d["signups"].to_numpy(), X, family=sm.families.Poisson()).fit()
+        b = float(res.params[1])
+        low, high = res.conf_int()[1]
+        recent = d.tail(28)
+        fits.append({"channel": ch, "spend_per_day": recent["spend"].mean(),
+                     "signups_per_day": recent["signups"].mean(), "elasticity": b,
+                     "elasticity_low": low, "elasticity_high": high, "days": len(d)})
+    if not fits:
+        raise ValueError("no paid channel has 14+ days with spend; widen the date range")
+    out = pd.DataFrame(fits)
+    s0, y0 = out["spend_per_day"].to_numpy(), out["signups_per_day"].to_numpy()
+    b = np.clip(out["elasticity"].to_numpy(), 0.05, 1.0)   # ≥ 1 would mean no ceiling
+    total = float(budget if budget is not None else s0.sum())
+
+    def negative_signups(x):
+        return -np.sum(y0 * (x / s0) ** b)
+
+    bounds = [(s * (1 - max_change), s * (1 + max_change)) for s in s0]
+    res = optimize.minimize(negative_signups, s0 * total / s0.sum(), bounds=bounds,
+                            constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}],
+                            method="SLSQP")
+    if not res.success:
+        raise RuntimeError(f"the optimiser did not converge: {res.message}")
+    x = res.x
+    out["cpa"] = s0 / np.maximum(y0, 1e-9)
+    out["marginal_cpa"] = s0 / np.maximum(b * y0, 1e-9)
+    out["recommended_spend"] = x
+    out["change_pct"] = x / s0 - 1
+    out["expected_signups"] = y0 * (x / s0) ** b
+    out["explanation"] = [_explain(r) for r in out.itertuples()]
+    for ch in fixed:
+        d = cd[cd["channel"] == ch].tail(28)
+        out.loc[len(out)] = {
+            "channel": ch, "spend_per_day": d["spend"].mean(),
+            "signups_per_day": d["signups"].mean(), "recommended_spend": d["spend"].mean(),
+            "change_pct": 0.0, "expected_signups": d["signups"].mean(),
+            "cpa": float(ratio(d["spend"].sum(), d["signups"].sum())),
+            "explanation": f"keep {ch}: pays per result or has < 14 days of spend, so "
+                           "budget is not a lever here"}
+    money = ["spend_per_day", "cpa", "marginal_cpa", "recommended_spend"]
+    out[money] = out[money].round(2)
+    rest = ["signups_per_day", "elasticity", "elasticity_low", "elasticity_high",
+            "change_pct", "expected_signups"]
+    out[rest] = out[rest].round(3)
+    out["days"] = out["days"].astype("Int64")
+    return out.sort_values("marginal_cpa", ignore_index=True, na_position="last")
+
+
+def _explain(r) -> str:
+    direction = "raise" if r.change_pct > 0.01 else "cut" if r.change_pct < -0.01 else "keep"
+    return (f"{direction} {r.channel} by {abs(r.change_pct):.0%}: the next signup costs "
+            f"{r.marginal_cpa:.0f} CNY (average {r.cpa:.0f}); +1% spend → "
+            f"+{r.elasticity:.2f}% signups")
+
+
+def _paths(visits: pd.DataFrame, caller: str) -> pd.DataFrame:
+    """Converting visitors' visits up to their signup, with position `pos` of `n`."""
+    require(visits, ["visitor_id", "visit_time", "channel", "signed_up"], caller)
+    v = visits.sort_values(["visitor_id", "visit_time"], kind="stable")
+    signed = v["signed_up"].astype(bool)
+    first_signup = v["visit_time"].where(signed).groupby(v["visitor_id"]).transform("min")
+    p = v.loc[v["visit_time"] <= first_signup, ["visitor_id", "channel"]].copy()  # NaT: none
+    p["pos"] = p.groupby("visitor_id").cumcount()
+    p["n"] = p.groupby("visitor_id")["pos"].transform("size")
+    return p
+
+
+def touch_paths(visits: pd.DataFrame) -> pd.DataFrame:
+    """One row per converting visitor: its channels in time order up to the signup.
+
+    Taught in 01_traffic §Attribution.
+    """
+    path = _paths(visits, "touch_paths")
+    out = path.groupby("visitor_id", sort=False)["channel"].agg(
+        lambda c: " > ".join(map(str, c))).rename("path").reset_index()
+    out["touches"] = out["path"].str.count(">") + 1
+    return out
+
+
+def attribution(visits: pd.DataFrame, first_last_share: float = 0.4) -> pd.DataFrame:
+    """Signups credited to channels by first-, last-touch, linear and position-based models.
+
+    Position-based gives `first_last_share` to the first and to the last touch and
+    splits the rest over the middle ones (one touch: all; two: half each).
+
+    >>> v = pd.DataFrame({"visitor_id": [1, 1, 1, 2], "signed_up": [False, False, True, True],
+    ...     "visit_time": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-01"]),
+    ...     "channel": ["kol", "feed_ads", "sem", "sem"]})
+    >>> attribution(v).loc["sem"].tolist()
+    [1.0, 2.0, 1.3333, 1.4]
+    """
+    if not 0 <= first_last_share <= 0.5:
+        raise ValueError("first_last_share must be between 0 and 0.5")
+    p = _paths(visits, "attribution")
+    first, last = p["pos"].eq(0), p["pos"].eq(p["n"] - 1)
+    middle_share = np.where(p["n"] > 2, (1 - 2 * first_last_share) / (p["n"] - 2).clip(1), 0)
+    ends = np.where(p["n"] == 1, 1.0, np.where(p["n"] == 2, 0.5, first_last_share))
+    credit = pd.DataFrame({
+        "channel": p["channel"].astype(str),
+        "first_touch": first.astype(float), "last_touch": last.astype(float),
+        "linear": 1.0 / p["n"],
+        "position_based": np.where(first | last, ends, middle_share)})
+    out = credit.groupby("channel").sum().round(4)
+    return out.sort_values("last_touch", ascending=False)
