@@ -1,0 +1,467 @@
+"""User operations (用户运营): lifecycle, retention, funnels, RFM, referral, revenue, churn.
+
+Inputs use the sample's column names: `users` (user_id, signup_time, …), `events`
+(user_id, event_time, event), `orders` (user_id, order_time, paid). Outputs are tidy
+DataFrames; rates carry their denominator and a Wilson 95 % interval.
+
+Taught in 02_users.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+
+from .metrics import add_rate, ratio, require, two_proportions
+
+__all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
+           "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary", "referral",
+           "revenue_metrics", "churn_risk_rules", "churn_model", "winback_effect",
+           "SEGMENTS", "LIFECYCLE_STATES"]
+
+
+def _check_events(events: pd.DataFrame, what: str) -> None:
+    require(events, ["user_id", "event_time"], what)
+    if events["event_time"].isna().any():
+        n = int(events["event_time"].isna().sum())
+        raise ValueError(f"{what}: {n} event(s) have no event_time (NaT); drop or fix them "
+                         "first (ops.read_table(..., invalid='report') lists them)")
+
+
+def active_days(events: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (user_id, date) pairs with any event: the unit of 'active'.
+
+    >>> e = pd.DataFrame({"user_id": [1, 1, 2], "event_time": pd.to_datetime(
+    ...     ["2026-01-01 09:00", "2026-01-01 20:00", "2026-01-02 10:00"])})
+    >>> len(active_days(e))
+    2
+    """
+    _check_events(events, "active_days")
+    out = pd.DataFrame({"user_id": events["user_id"].to_numpy(),
+                        "date": events["event_time"].dt.normalize().to_numpy()})
+    return out.drop_duplicates(ignore_index=True)
+
+
+# ------------------------------------------------------------------ lifecycle
+LIFECYCLE_STATES = {
+    "new": "signed up in the period (新用户)",
+    "returning": "active in the period and the one before (留存/持续活跃)",
+    "resurrected": "active in the period, not the one before, but at some time earlier (回流)",
+    "dormant": "not active in the period, active in the one before (沉默)",
+    "lapsed": "not active for 2 … churn_after−1 periods (流失预警)",
+    "churned": "not active for churn_after or more periods, or never since signup (流失)",
+}
+
+
+def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
+              churn_after: int = 4) -> pd.DataFrame:
+    """Every registered user's state in every period, counted: period, state, users.
+
+    The states partition the registered users of each period (see LIFECYCLE_STATES),
+    in the spirit of PostHog's lifecycle chart, extended with lapsed and churned stocks.
+
+    Taught in 02_users §Lifecycle.
+    """
+    require(users, ["user_id", "signup_time"], "lifecycle(users)")
+    if churn_after < 2:
+        raise ValueError("churn_after must be ≥ 2 periods")
+    act = active_days(events)
+    start = act["date"].min().to_period(freq)
+    act_p = pd.DataFrame({"user_id": act["user_id"].to_numpy(),
+                          "p": _period_index(act["date"], freq, start)}).drop_duplicates()
+    signup_p = _period_index(users["signup_time"], freq, start)
+    last_p = int(act_p["p"].max())
+    span = last_p - signup_p + 1
+    uid = np.repeat(users["user_id"].to_numpy(), span)
+    p = np.repeat(signup_p, span) + np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+    grid = pd.DataFrame({"user_id": uid, "p": p, "signup_p": np.repeat(signup_p, span)})
+    key = act_p["user_id"].to_numpy().astype(np.int64) * (last_p + 2) + act_p["p"].to_numpy()
+    gkey = grid["user_id"].to_numpy().astype(np.int64) * (last_p + 2) + grid["p"].to_numpy()
+    grid["active"] = np.isin(gkey, key)
+    grid["prev"] = np.isin(gkey - 1, key)
+    last_active = grid["p"].where(grid["active"]).groupby(grid["user_id"]).ffill()
+    grid["gap"] = grid["p"] - last_active.fillna(grid["signup_p"] - 10 ** 6)
+    new = grid["p"] == grid["signup_p"]
+    state = np.select(
+        [new, grid["active"] & grid["prev"], grid["active"], grid["prev"],
+         grid["gap"] < churn_after],
+        ["new", "returning", "resurrected", "dormant", "lapsed"], "churned")
+    periods = pd.period_range(start, periods=last_p + 1, freq=freq).start_time
+    out = (pd.DataFrame({"period": periods[grid["p"].to_numpy()], "state": state})
+           .groupby(["period", "state"]).size().rename("users").reset_index())
+    out["state"] = pd.Categorical(out["state"], categories=list(LIFECYCLE_STATES))
+    return out.sort_values(["period", "state"], ignore_index=True)
+
+
+def _period_index(times: pd.Series, freq: str, start: pd.Period) -> np.ndarray:
+    periods = times.dt.to_period(freq)
+    return (periods.astype("int64") - start.ordinal).to_numpy()
+
+
+# ------------------------------------------------------------------ retention
+def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
+              cohort: str = "W", kind: str = "n_day", by: str | None = None,
+              end: str | pd.Timestamp | None = None) -> pd.DataFrame:
+    """Cohort retention, tidy: cohort, [by], day, cohort_size, eligible, retained, rate, CI.
+
+    `kind="n_day"`: active exactly on day N after the signup day (第N日留存).
+    `kind="unbounded"`: active on day N or any later day (N日及以后留存).
+    Censoring: a user whose day N is after `end` (default: last event date) cannot be
+    judged yet; they are left out of `eligible` (never counted as not retained), and
+    `complete` is False for a cohort where that happened.
+
+    Taught in 02_users §Cohort retention.
+    """
+    require(users, ["user_id", "signup_time"], "retention(users)")
+    if kind not in ("n_day", "unbounded"):
+        raise ValueError(f"kind must be 'n_day' or 'unbounded', not {kind!r}")
+    days = sorted({int(d) for d in np.atleast_1d(days)})
+    if days[0] < 0:
+        raise ValueError("retention days must be ≥ 0")
+    if by is not None:
+        require(users, [by], "retention(by=...)")
+    act = active_days(events)
+    last = pd.Timestamp(end).normalize() if end is not None else act["date"].max()
+    u = users[["user_id", "signup_time"] + ([by] if by else [])].copy()
+    u["signup_day"] = u["signup_time"].dt.normalize()
+    early = act.merge(u[["user_id", "signup_day"]], on="user_id", how="inner")
+    before = early["date"] < early["signup_day"]
+    if before.any():
+        raise ValueError(f"{int(before.sum())} active day(s) fall before the user's signup "
+                         "day; check that user_id and signup_time refer to the same users")
+    early["offset"] = (early["date"] - early["signup_day"]).dt.days
+    u["cohort"] = u["signup_time"].dt.to_period(cohort).dt.start_time if cohort != "D" \
+        else u["signup_day"]
+    max_offset = early.groupby("user_id")["offset"].max()
+    rows = []
+    for d in days:
+        if kind == "n_day":
+            hit_users = early.loc[early["offset"] == d, "user_id"].unique()
+        else:
+            hit_users = max_offset.index[max_offset.to_numpy() >= d]
+        frame = u.assign(day=d, eligible=(u["signup_day"] + pd.Timedelta(days=d)) <= last,
+                         retained=u["user_id"].isin(hit_users))
+        frame["retained"] &= frame["eligible"]
+        rows.append(frame)
+    long = pd.concat(rows, ignore_index=True)
+    keys = ["cohort"] + ([by] if by else []) + ["day"]
+    out = long.groupby(keys, observed=True).agg(
+        cohort_size=("user_id", "size"), eligible=("eligible", "sum"),
+        retained=("retained", "sum")).reset_index()
+    out = add_rate(out, "rate", "retained", "eligible")
+    out["complete"] = out["eligible"] == out["cohort_size"]
+    return out
+
+
+def retention_triangle(retention_table: pd.DataFrame, value: str = "rate") -> pd.DataFrame:
+    """The classic triangle: cohorts down, days across; censored cells are blank (NaN)."""
+    require(retention_table, ["cohort", "day", value, "eligible"], "retention_triangle")
+    t = retention_table.copy()
+    t.loc[t["eligible"] == 0, value] = np.nan
+    return t.pivot_table(index="cohort", columns="day", values=value, aggfunc="first",
+                         dropna=False)
+
+
+# ------------------------------------------------------------------ funnels
+def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
+           users: pd.DataFrame | None = None, by: str | None = None) -> pd.DataFrame:
+    """Ordered funnel: each step must follow the previous one within `window` of step 1.
+
+    A user enters at their first `steps[0]` event; step k counts when a `steps[k]` event
+    happens at or after the step k−1 time and no later than entry + window.
+    Returns step, event, users, conversion from start and from previous step (with
+    CIs), drop-off and the median minutes from the previous step [per `by` group].
+
+    Taught in 02_users §Funnels.
+    """
+    _check_events(events, "funnel")
+    require(events, ["event"], "funnel")
+    if len(steps) < 2:
+        raise ValueError("a funnel needs at least two steps")
+    known = set(events["event"].astype(str).unique())
+    unknown = [s for s in steps if s not in known]
+    if unknown:
+        raise ValueError(f"step(s) {unknown} never occur in events; events seen: "
+                         f"{sorted(known)[:20]}")
+    limit = pd.Timedelta(window)
+    ev = events[["user_id", "event_time", "event"]]
+    first = (ev[ev["event"] == steps[0]].groupby("user_id")["event_time"].min()
+             .rename("t0").reset_index())
+    reached = first.assign(t=first["t0"])
+    times = {steps[0]: reached[["user_id", "t"]].assign(step=1, minutes=np.nan)}
+    cur = reached
+    for k, step in enumerate(steps[1:], start=2):
+        nxt = (ev[ev["event"] == step][["user_id", "event_time"]]
+               .sort_values("event_time").rename(columns={"event_time": "t_next"}))
+        cur = cur.sort_values("t")
+        m = pd.merge_asof(cur, nxt, left_on="t", right_on="t_next", by="user_id",
+                          direction="forward")
+        m = m[m["t_next"].notna() & (m["t_next"] <= m["t0"] + limit)]
+        minutes = (m["t_next"] - m["t"]).dt.total_seconds() / 60
+        cur = m.assign(t=m["t_next"])[["user_id", "t0", "t"]]
+        times[f"{k}:{step}"] = cur[["user_id", "t"]].assign(step=k, minutes=minutes.to_numpy())
+    long = pd.concat(times.values(), ignore_index=True)
+    long["event"] = np.array(steps, dtype=object)[long["step"].to_numpy() - 1]
+    keys = []
+    if by is not None:
+        if users is None:
+            raise ValueError("funnel(by=...) needs users= to look the attribute up")
+        require(users, ["user_id", by], "funnel(users)")
+        long = long.merge(users[["user_id", by]], on="user_id", how="left")
+        keys = [by]
+    out = long.groupby(keys + ["step", "event"], observed=True).agg(
+        users=("user_id", "size"), median_minutes=("minutes", "median")).reset_index()
+    grp = out.groupby(keys, observed=True)["users"] if keys else out["users"]
+    out["start_users"] = grp.transform("first") if keys else out["users"].iloc[0]
+    out["prev_users"] = (grp.shift(1) if keys else out["users"].shift(1)).fillna(
+        out["users"]).astype(int)
+    out = add_rate(out, "conversion", "users", "start_users")
+    out = add_rate(out, "step_conversion", "users", "prev_users")
+    out["drop_off"] = out["prev_users"] - out["users"]
+    out["median_minutes"] = out["median_minutes"].round(1)
+    return out
+
+
+# ------------------------------------------------------------------ RFM
+SEGMENTS = {
+    # (R high, F high, M high): (中文, English, suggested action)
+    (True, True, True): ("重要价值客户", "champions", "reward, early access, ask for reviews"),
+    (False, True, True): ("重要保持客户", "at-risk loyal", "reach out now: personal win-back"),
+    (True, False, True): ("重要发展客户", "big new spenders", "second-purchase offer, membership"),
+    (False, False, True): ("重要挽留客户", "lapsing big spenders", "win-back coupon, survey why"),
+    (True, True, False): ("一般价值客户", "frequent small buyers", "bundles, raise basket size"),
+    (False, True, False): ("一般保持客户", "fading regulars", "reminders, points nudges"),
+    (True, False, False): ("一般发展客户", "new small buyers", "onboarding, first-repeat coupon"),
+    (False, False, False): ("一般挽留客户", "lost small buyers", "low-cost mass reactivation"),
+}
+
+
+def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
+                customer: str = "user_id", time: str = "order_time", value: str = "paid"
+                ) -> pd.DataFrame:
+    """Per-customer recency, frequency, monetary and tenure, in daily periods.
+
+    Columns follow lifetimes' `summary_data_from_transaction_data` where they overlap:
+    `frequency` = purchase days − 1 (repeat purchases), `recency` = days from first to
+    last purchase, `T` = days from first purchase to `end`, `monetary_value` = mean
+    per-day spend over repeat purchase days (0 if none). Marketing RFM adds
+    `recency_days` (days since last purchase), `orders` and `revenue`.
+
+    >>> o = pd.DataFrame({"user_id": [1, 1, 1, 2], "paid": [10.0, 20.0, 40.0, 5.0],
+    ...     "order_time": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-11",
+    ...                                   "2026-01-05"])})
+    >>> rfm_summary(o, end="2026-01-31").loc[1, ["frequency", "recency", "T",
+    ...                                            "monetary_value", "recency_days"]].tolist()
+    [1.0, 10.0, 30.0, 40.0, 20.0]
+
+    Taught in 02_users §RFM.
+    """
+    require(orders, [customer, time, value], "rfm_summary")
+    if orders.empty:
+        raise ValueError("rfm_summary: no orders")
+    if orders[time].isna().any():
+        raise ValueError(f"rfm_summary: {int(orders[time].isna().sum())} order(s) have no "
+                         f"{time}; fix or drop them first")
+    day = orders[time].dt.normalize()
+    stop = pd.Timestamp(end).normalize() if end is not None else day.max()
+    if (day > stop).any():
+        raise ValueError(f"{int((day > stop).sum())} order(s) are after end={stop.date()}")
+    per_day = (orders.assign(_day=day).groupby([customer, "_day"])[value]
+               .agg(["sum", "size"]).reset_index())
+    g = per_day.groupby(customer)
+    first, lastd = g["_day"].min(), g["_day"].max()
+    n_days = g.size()
+    total = g["sum"].sum()
+    first_amount = per_day.sort_values("_day").groupby(customer)["sum"].first()
+    out = pd.DataFrame({
+        "frequency": (n_days - 1).astype(float),
+        "recency": (lastd - first).dt.days.astype(float),
+        "T": (stop - first).dt.days.astype(float),
+        "monetary_value": ratio(total - first_amount, n_days - 1),
+        "recency_days": (stop - lastd).dt.days.astype(int),
+        "orders": g["size"].sum().astype(int),
+        "revenue": total.round(2),
+        "first_purchase": first, "last_purchase": lastd})
+    out["monetary_value"] = out["monetary_value"].fillna(0.0).round(4)
+    out.index.name = customer
+    return out
+
+
+def rfm_scores(summary: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """Quantile scores 1…bins for R (recent = high), F (orders) and M (revenue).
+
+    Tied values always get the same score (average rank), so with many one-order
+    customers F has fewer distinct scores than bins — that is the data, not a bug.
+    """
+    require(summary, ["recency_days", "orders", "revenue"], "rfm_scores")
+    out = summary.copy()
+
+    def score(x: pd.Series, ascending: bool = True) -> pd.Series:
+        pct = x.rank(method="average", pct=True, ascending=ascending)
+        return np.ceil(pct * bins).clip(1, bins).astype(int)
+
+    out["r_score"] = score(out["recency_days"], ascending=False)
+    out["f_score"] = score(out["orders"])
+    out["m_score"] = score(out["revenue"])
+    out["rfm_code"] = (out["r_score"].astype(str) + out["f_score"].astype(str)
+                       + out["m_score"].astype(str))
+    return out
+
+
+def rfm_segments(summary: pd.DataFrame) -> pd.DataFrame:
+    """The eight classic segments (重要价值客户 …): each of R, F, M high vs its mean."""
+    require(summary, ["recency_days", "orders", "revenue"], "rfm_segments")
+    out = summary.copy()
+    r_high = out["recency_days"] < out["recency_days"].mean()
+    f_high = out["orders"] > out["orders"].mean()
+    m_high = out["revenue"] > out["revenue"].mean()
+    keys = list(zip(r_high, f_high, m_high))
+    out["segment"] = [SEGMENTS[k][0] for k in keys]
+    out["segment_en"] = [SEGMENTS[k][1] for k in keys]
+    out["action"] = [SEGMENTS[k][2] for k in keys]
+    return out
+
+
+def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
+    """Customers, revenue and their shares per segment, biggest revenue first."""
+    require(segmented, ["segment", "revenue"], "segment_summary")
+    g = segmented.groupby(["segment", "segment_en", "action"], observed=True).agg(
+        customers=("revenue", "size"), revenue=("revenue", "sum"),
+        mean_recency_days=("recency_days", "mean"), mean_orders=("orders", "mean"))
+    g = g.reset_index()
+    g["customer_share"] = (g["customers"] / g["customers"].sum()).round(4)
+    g["revenue_share"] = (g["revenue"] / g["revenue"].sum()).round(4)
+    g[["revenue", "mean_recency_days", "mean_orders"]] = \
+        g[["revenue", "mean_recency_days", "mean_orders"]].round(2)
+    return g.sort_values("revenue", ascending=False, ignore_index=True)
+
+
+# ------------------------------------------------------------------ referral
+def referral(users: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Invites per user, invite conversion, K-factor and viral cycle time (one row).
+
+    K = invites per user × invite conversion = referred signups / users. The cycle
+    time is the median days from an inviter's signup to their invitee's signup.
+
+    Taught in 02_users §Referral (裂变).
+    """
+    require(users, ["user_id", "signup_time", "referrer_id"], "referral(users)")
+    require(events, ["user_id", "event"], "referral(events)")
+    invites = int((events["event"] == "invite").sum())
+    referred = users[users["referrer_id"].notna()]
+    inviter_signup = users.set_index("user_id")["signup_time"]
+    cycle = (referred["signup_time"]
+             - inviter_signup.reindex(referred["referrer_id"].astype("int64")).to_numpy())
+    n = len(users)
+    return pd.DataFrame([{
+        "users": n, "inviters": int(events.loc[events["event"] == "invite", "user_id"].nunique()),
+        "invites": invites, "referred_signups": len(referred),
+        "invites_per_user": round(invites / n, 4) if n else np.nan,
+        "invite_conversion": round(len(referred) / invites, 4) if invites else np.nan,
+        "k_factor": round(len(referred) / n, 4) if n else np.nan,
+        "cycle_time_days": round(cycle.dt.total_seconds().median() / 86400, 1)}])
+
+
+# ------------------------------------------------------------------ revenue
+def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
+                    ) -> pd.DataFrame:
+    """Per period: active and paying users, paying rate (CI), ARPU, ARPPU, AOV.
+
+    Taught in 02_users §Money: ARPU, ARPPU, paying rate.
+    """
+    _check_events(events, "revenue_metrics")
+    require(orders, ["user_id", "order_time", "paid"], "revenue_metrics(orders)")
+    per = lambda t: t.dt.to_period(freq).dt.start_time  # noqa: E731
+    active = events.groupby(per(events["event_time"]))["user_id"].nunique().rename(
+        "active_users")
+    o = orders.groupby(per(orders["order_time"])).agg(
+        paying_users=("user_id", "nunique"), orders=("paid", "size"), revenue=("paid", "sum"))
+    out = active.to_frame().join(o, how="left").fillna(0).reset_index(names="period")
+    out[["paying_users", "orders"]] = out[["paying_users", "orders"]].astype(int)
+    out = add_rate(out, "paying_rate", "paying_users", "active_users")
+    out["arpu"] = np.round(ratio(out["revenue"], out["active_users"]), 2)
+    out["arppu"] = np.round(ratio(out["revenue"], out["paying_users"]), 2)
+    out["aov"] = np.round(ratio(out["revenue"], out["orders"]), 2)
+    out["revenue"] = out["revenue"].round(2)
+    return out
+
+
+# ------------------------------------------------------------------ churn
+def churn_risk_rules(summary: pd.DataFrame, min_days: int = 45, gap_multiple: float = 2.0
+                     ) -> pd.DataFrame:
+    """Flag buyers whose silence is long for *them*: an explainable rule.
+
+    At risk when days since the last purchase exceed both `min_days` and
+    `gap_multiple` × the buyer's own average gap between purchase days (one-time
+    buyers: `min_days` alone). Adds `avg_gap_days`, `at_risk` and a `reason`.
+    """
+    require(summary, ["frequency", "recency", "recency_days"], "churn_risk_rules")
+    out = summary.copy()
+    out["avg_gap_days"] = np.round(ratio(out["recency"], out["frequency"]), 1)
+    limit = np.fmax(min_days, gap_multiple * out["avg_gap_days"].fillna(0))
+    out["at_risk"] = out["recency_days"] > limit
+    out["reason"] = np.where(
+        out["at_risk"],
+        "silent " + out["recency_days"].astype(str) + " days (limit "
+        + np.round(limit).astype(int).astype(str) + ")", "")
+    return out
+
+
+def churn_model(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
+                early_days: int = 7, horizon: tuple[int, int] = (31, 60)):
+    """Logistic model of churn from a user's first week (statsmodels): (result, table).
+
+    Label: no activity on days horizon[0]…horizon[1] after signup (users whose horizon
+    ends after the data are left out). Features: active days and purchase in the first
+    `early_days` days, acquisition channel. Returns the fitted statsmodels result (see
+    `.summary()`) and a per-user table with the predicted churn probability.
+    """
+    require(users, ["user_id", "signup_time", "channel"], "churn_model(users)")
+    act = active_days(events).merge(users[["user_id", "signup_time"]], on="user_id")
+    act["offset"] = (act["date"] - act["signup_time"].dt.normalize()).dt.days
+    last = act["date"].max()
+    u = users[["user_id", "signup_time", "channel"]].copy()
+    u = u[u["signup_time"].dt.normalize() + pd.Timedelta(days=horizon[1]) <= last]
+    early = act[(act["offset"] >= 1) & (act["offset"] <= early_days)]
+    late = act[(act["offset"] >= horizon[0]) & (act["offset"] <= horizon[1])]
+    buy_t = orders.merge(users[["user_id", "signup_time"]], on="user_id")
+    early_buy = buy_t[(buy_t["order_time"] - buy_t["signup_time"]) <=
+                      pd.Timedelta(days=early_days)]["user_id"].unique()
+    u["early_active_days"] = u["user_id"].map(early.groupby("user_id").size()).fillna(0)
+    u["early_purchase"] = u["user_id"].isin(early_buy).astype(int)
+    u["churned"] = (~u["user_id"].isin(late["user_id"])).astype(int)
+    u["channel"] = u["channel"].astype(str)
+    if u["churned"].nunique() < 2:
+        raise ValueError("churn_model: the label has one value only; widen the data range")
+    result = smf.logit("churned ~ early_active_days + early_purchase + C(channel)",
+                       data=u).fit(disp=False)
+    u["churn_probability"] = result.predict(u).round(4)
+    return result, u.reset_index(drop=True)
+
+
+def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
+                   experiment: str = "winback_0510", treated: str = "message",
+                   control: str = "holdout", window_days: int = 14) -> pd.DataFrame:
+    """Reactivation within `window_days` of assignment, treated vs held-out control.
+
+    Taught in 02_users §Win-back.
+    """
+    require(assignments, ["experiment", "user_id", "variant", "assigned_time"],
+            "winback_effect(assignments)")
+    a = assignments[assignments["experiment"] == experiment]
+    if a.empty:
+        raise ValueError(f"no assignments for experiment {experiment!r}; experiments: "
+                         f"{sorted(assignments['experiment'].astype(str).unique())}")
+    act = active_days(events).merge(a[["user_id", "assigned_time"]], on="user_id")
+    start = act["assigned_time"].dt.normalize()
+    back = act[(act["date"] >= start) & (act["date"] < start + pd.Timedelta(days=window_days))]
+    a = a.assign(reactivated=a["user_id"].isin(back["user_id"]))
+    counts = a.groupby("variant", observed=True)["reactivated"].agg(["sum", "size"])
+    for v in (treated, control):
+        if v not in counts.index:
+            raise ValueError(f"variant {v!r} missing; variants: {list(counts.index)}")
+    r = two_proportions(counts.loc[control, "sum"], counts.loc[control, "size"],
+                        counts.loc[treated, "sum"], counts.loc[treated, "size"])
+    return pd.DataFrame([{"experiment": experiment, "control": control, "treated": treated,
+                          **r}])

@@ -1,0 +1,129 @@
+"""opshelpers.traffic: hand-worked examples, planted facts, statsmodels cross-checks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+import opshelpers as ops
+from opshelpers import traffic
+
+
+@pytest.fixture(scope="module")
+def data():
+    return {n: ops.load_sample(n) for n in ("visits", "channel_daily", "orders")}
+
+
+def tiny_visits():
+    return pd.DataFrame({
+        "visit_time": pd.to_datetime(["2026-01-01 09:00", "2026-01-01 10:00", "2026-01-01 11:00",
+                                      "2026-01-02 09:00", "2026-01-02 12:00"]),
+        "visitor_id": [1, 1, 2, 3, 4], "channel": ["seo", "seo", "sem", "sem", "sem"],
+        "landing_page": ["lp_a", "lp_a", "lp_b", "lp_b", "lp_a"],
+        "pageviews": [1, 4, 2, 1, 3], "bounced": [True, False, False, True, False],
+        "signed_up": [False, True, False, False, True], "user_id": [pd.NA, 10, pd.NA, pd.NA, 11]})
+
+
+def test_uv_pv_by_hand():
+    out = traffic.uv_pv(tiny_visits(), by="channel")
+    d1 = out[out["period"] == "2026-01-01"].set_index("channel")
+    assert d1.loc["seo", ["visits", "uv", "pv", "bounces"]].tolist() == [2, 1, 5, 1]
+    assert d1.loc["seo", "bounce_rate"] == 0.5
+    low, high = proportion_confint(1, 2, method="wilson")
+    assert d1.loc["seo", "bounce_rate_low"] == pytest.approx(low, abs=1e-4)
+    assert d1.loc["seo", "bounce_rate_high"] == pytest.approx(high, abs=1e-4)
+
+
+def test_channel_report_by_hand():
+    cd = pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-01-01"]),
+                       "channel": ["seo", "sem"], "spend": [0.0, 30.0],
+                       "impressions": [100, 200], "clicks": [3, 5]})
+    orders = pd.DataFrame({"user_id": [10, 11, 11], "paid": [50.0, 20.0, 40.0]})
+    out = traffic.channel_report(cd, tiny_visits(), orders).set_index("channel")
+    assert out.loc["sem", ["visits", "signups", "buyers", "orders"]].tolist() == [3, 1, 1, 2]
+    assert out.loc["sem", "cpa"] == 30.0 and out.loc["sem", "cpc"] == 6.0
+    assert out.loc["sem", "roas"] == 2.0 and out.loc["sem", "roi"] == 1.0
+    assert np.isnan(out.loc["seo", "roi"])                     # no spend, no ROI
+    assert out.loc["seo", "ctr"] == 0.03
+
+
+def test_channel_report_recovers_kol_and_sem(data):
+    rep = traffic.channel_report(data["channel_daily"], data["visits"], data["orders"])
+    paid = rep.dropna(subset=["roi"]).query("channel != 'referral'")
+    assert paid.iloc[0]["channel"] == "kol"
+    assert paid.set_index("channel")["cpa"].idxmax() == "sem"
+    assert rep["signups"].sum() == len(ops.load_sample("users"))      # every signup counted
+
+
+def test_compare_pages_matches_statsmodels_and_finds_b(data):
+    v = data["visits"][data["visits"]["landing_page"] != "lp_invite"]
+    r = traffic.compare_pages(v).iloc[0]
+    assert r["cvr_b"] > r["cvr_a"] and r["p_value"] < 1e-6
+    assert r["diff_low"] > 0
+    assert r["verdict"].startswith("lp_b converts better")
+    small = traffic.compare_pages(pd.DataFrame({
+        "landing_page": ["lp_a"] * 20 + ["lp_b"] * 20,
+        "signed_up": [True] * 2 + [False] * 18 + [True] * 3 + [False] * 17})).iloc[0]
+    assert small["verdict"].startswith("No significant difference")
+    with pytest.raises(ValueError, match="no visits with landing_page == 'lp_c'"):
+        traffic.compare_pages(v, b="lp_c")
+
+
+def test_conversion_drop_finds_xiaohongshu_on_april_20(data):
+    out = traffic.conversion_drop(data["visits"], seed=1)
+    top = out.iloc[0]
+    assert top["channel"] == "xiaohongshu"
+    assert top["change_date"] == pd.Timestamp("2026-04-20")
+    assert top["significant"] and top["rate_after"] < 0.5 * top["rate_before"]
+    assert out["significant"].sum() == 1            # no false alarm on other channels
+
+
+def test_conversion_drop_on_a_planted_toy():
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2026-01-01", periods=60)
+    rows = [{"visit_time": d, "channel": "x", "signed_up": rng.random() < (0.2 if i < 40 else 0.05)}
+            for i, d in enumerate(days) for _ in range(50)]
+    out = traffic.conversion_drop(pd.DataFrame(rows), min_days=7)
+    assert out.iloc[0]["change_date"] == days[40]
+    with pytest.raises(ValueError, match="permutations must be ≥ 19"):
+        traffic.conversion_drop(pd.DataFrame(rows), permutations=5)
+
+
+def test_budget_reallocation_recovers_elasticities_and_moves_money(data, truths):
+    out = traffic.budget_reallocation(data["channel_daily"], data["visits"]).set_index("channel")
+    planted = truths.planted["traffic"]["elasticity"]
+    for ch, e in planted.items():
+        assert out.loc[ch, "elasticity_low"] - 0.05 < e < out.loc[ch, "elasticity_high"] + 0.05
+    assert out.loc["sem", "change_pct"] < 0                     # worst marginal CPA gives
+    assert out["recommended_spend"].sum() == pytest.approx(out["spend_per_day"].sum(), rel=1e-4)
+    assert out["expected_signups"].sum() > out["signups_per_day"].sum()
+    assert out.loc["referral", "change_pct"] == 0                # pay-per-result: untouched
+    assert (out["change_pct"].abs() <= 0.5 + 1e-9).all()
+
+
+def test_attribution_by_hand_and_conserves_signups(data):
+    v = pd.DataFrame({"visitor_id": [1, 1, 1, 2, 3], "signed_up": [False, False, True, True, False],
+                      "visit_time": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03",
+                                                    "2026-01-01", "2026-01-01"]),
+                      "channel": ["kol", "feed_ads", "sem", "sem", "seo"]})
+    out = traffic.attribution(v)
+    assert out.loc["kol"].tolist() == [1.0, 0.0, 0.3333, 0.4]
+    assert out.loc["feed_ads"].tolist() == [0.0, 0.0, 0.3333, 0.2]
+    assert "seo" not in out.index                               # never converted
+    full = traffic.attribution(data["visits"])
+    signups = int(data["visits"]["signed_up"].sum())
+    assert np.allclose(full.sum(), signups, atol=0.01)
+    # last-touch flatters search, first-touch credits awareness channels
+    assert full.loc["sem", "last_touch"] > full.loc["sem", "first_touch"]
+    assert full.loc["kol", "first_touch"] > full.loc["kol", "last_touch"]
+    paths = traffic.touch_paths(v)
+    assert paths.set_index("visitor_id").loc[1, "path"] == "kol > feed_ads > sem"
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(KeyError, match=r"uv_pv needs column\(s\) \['visitor_id'\]"):
+        traffic.uv_pv(tiny_visits().drop(columns="visitor_id"))
+    with pytest.raises(KeyError, match=r"channel_report\(orders\) needs column\(s\) \['paid'\]"):
+        traffic.channel_report(pd.DataFrame(columns=["date", "channel", "spend", "impressions",
+                                                     "clicks"]), tiny_visits(),
+                               pd.DataFrame({"user_id": [1]}))

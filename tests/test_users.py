@@ -1,0 +1,241 @@
+"""opshelpers.users: hand-worked examples, DuckDB SQL cross-checks, planted facts, bad input."""
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+import opshelpers as ops
+from opshelpers import users as us
+
+T = pd.to_datetime
+
+
+@pytest.fixture(scope="module")
+def s():
+    return {n: ops.load_sample(n) for n in ("users", "events", "orders", "ab_assignments")}
+
+
+def tiny():
+    users = pd.DataFrame({"user_id": [1, 2, 3],
+                          "signup_time": T(["2026-01-01 10:00", "2026-01-01 12:00",
+                                            "2026-01-03 09:00"]),
+                          "channel": ["seo", "kol", "seo"]})
+    events = pd.DataFrame({
+        "user_id": [1, 1, 1, 1, 2, 2, 3, 3],
+        "event_time": T(["2026-01-01 10:00", "2026-01-02 08:00", "2026-01-02 09:00",
+                         "2026-01-08 10:00", "2026-01-01 12:00", "2026-01-05 10:00",
+                         "2026-01-03 09:00", "2026-01-04 09:00"]),
+        "event": ["signup", "app_open", "purchase", "app_open", "signup", "app_open",
+                  "signup", "app_open"]})
+    return users, events
+
+
+# ------------------------------------------------------------------ retention
+def test_retention_by_hand_with_censoring():
+    users, events = tiny()
+    r = us.retention(users, events, days=(1, 4, 7), cohort="D", end="2026-01-08")
+    r = r.set_index(["cohort", "day"])
+    jan1 = r.loc[pd.Timestamp("2026-01-01")]
+    assert jan1.loc[1, ["cohort_size", "eligible", "retained"]].tolist() == [2, 2, 1]
+    assert jan1.loc[4, "retained"] == 1 and jan1.loc[7, "retained"] == 1   # user 2 day 4, user 1 day 7
+    jan3 = r.loc[pd.Timestamp("2026-01-03")]
+    assert jan3.loc[1, "rate"] == 1.0
+    assert jan3.loc[7, "eligible"] == 0 and np.isnan(jan3.loc[7, "rate"])   # censored, not 0 %
+    assert not jan3.loc[7, "complete"]
+    unb = us.retention(users, events, days=(2,), cohort="D", kind="unbounded",
+                       end="2026-01-08").set_index("cohort")
+    assert unb.loc[pd.Timestamp("2026-01-01"), "retained"] == 2     # both came back later
+
+
+def test_retention_equals_duckdb(s):
+    users, events = s["users"], s["events"]
+    ours = us.retention(users, events, days=(1, 7, 30), cohort="W")
+    sql = duckdb.sql("""
+        WITH act AS (SELECT DISTINCT user_id, CAST(event_time AS DATE) AS d FROM events),
+        u AS (SELECT user_id, CAST(signup_time AS DATE) AS sd,
+                     CAST(date_trunc('week', signup_time) AS DATE) AS cohort FROM users),
+        last AS (SELECT max(d) AS last_d FROM act),
+        n AS (SELECT unnest([1, 7, 30]) AS day)
+        SELECT u.cohort, n.day, count(*) AS cohort_size,
+               count(*) FILTER (WHERE u.sd + n.day <= last.last_d) AS eligible,
+               count(*) FILTER (WHERE u.sd + n.day <= last.last_d AND EXISTS (
+                   SELECT 1 FROM act WHERE act.user_id = u.user_id AND act.d = u.sd + n.day
+               )) AS retained
+        FROM u, n, last GROUP BY ALL ORDER BY ALL""").df()
+    merged = ours.merge(sql.assign(cohort=pd.to_datetime(sql["cohort"])),
+                        on=["cohort", "day"], suffixes=("", "_sql"))
+    assert len(merged) == len(ours) == len(sql)
+    for col in ("cohort_size", "eligible", "retained"):
+        assert (merged[col] == merged[f"{col}_sql"]).all(), col
+
+
+def test_onboarding_lift_through_the_helper(s, truths):
+    users = s["users"][~s["users"]["user_id"].isin(truths.fraud_user_ids)]
+    r = us.retention(users, s["events"], days=(7,), by="onboarding", cohort="M")
+    by = r.groupby("onboarding")[["retained", "eligible"]].sum()
+    rate = by["retained"] / by["eligible"]
+    assert rate["v1"] == pytest.approx(truths.d7_before, abs=1e-9)
+    assert rate["v2"] == pytest.approx(truths.d7_after, abs=1e-9)
+
+
+def test_triangle_blanks_censored_cells(s):
+    tri = us.retention_triangle(us.retention(s["users"], s["events"], days=(1, 30), cohort="M"))
+    assert np.isnan(tri.loc[pd.Timestamp("2026-06-01"), 30])
+    assert tri.loc[pd.Timestamp("2026-01-01"), 30] > 0
+
+
+def test_events_before_signup_are_an_error():
+    users, events = tiny()
+    early = pd.concat([events, pd.DataFrame({"user_id": [3], "event_time": T(["2026-01-01"]),
+                                             "event": ["app_open"]})])
+    with pytest.raises(ValueError, match="1 active day\\(s\\) fall before the user's signup"):
+        us.retention(users, early)
+
+
+def test_nat_event_time_is_an_error():
+    users, events = tiny()
+    events.loc[0, "event_time"] = pd.NaT
+    with pytest.raises(ValueError, match="1 event\\(s\\) have no event_time"):
+        us.retention(users, events)
+
+
+def test_duplicates_and_order_do_not_change_results(s):
+    users, events = tiny()
+    noisy = pd.concat([events, events]).sample(frac=1, random_state=1)
+    pd.testing.assert_frame_equal(us.retention(users, noisy, cohort="D"),
+                                  us.retention(users, events, cohort="D"))
+    steps = ["signup", "app_open"]
+    pd.testing.assert_frame_equal(us.funnel(noisy, steps), us.funnel(events, steps))
+
+
+# ------------------------------------------------------------------ funnel
+def test_funnel_by_hand():
+    _, events = tiny()
+    f = us.funnel(events, ["signup", "app_open", "purchase"], window="2D").set_index("step")
+    assert f["users"].tolist() == [3, 2, 1]                     # user 2 came back after 4 days
+    assert f.loc[2, "median_minutes"] == pytest.approx(1380.0)   # 22 h and 24 h
+    assert f.loc[3, "step_conversion"] == pytest.approx(0.5)
+    wide = us.funnel(events, ["signup", "app_open"], window="7D")
+    assert wide["users"].tolist() == [3, 3]
+    with pytest.raises(ValueError, match=r"step\(s\) \['pay'\] never occur"):
+        us.funnel(events, ["signup", "pay"])
+
+
+def test_funnel_equals_duckdb(s):
+    events = s["events"]
+    steps = ["app_open", "view_product", "add_to_cart", "checkout", "purchase"]
+    ours = us.funnel(events, steps, window="7D")["users"].tolist()
+    # the same definition, step by step in SQL: next step's first event after the previous
+    q = """
+    WITH s1 AS (SELECT user_id, min(event_time) AS t0 FROM events WHERE event = 'app_open'
+                GROUP BY user_id)"""
+    prev = "s1"
+    prev_t = "t0"
+    for k, step in enumerate(steps[1:], start=2):
+        q += f""",
+    s{k} AS (SELECT p.user_id, p.t0, min(e.event_time) AS t{k} FROM {prev} p
+             JOIN events e ON e.user_id = p.user_id AND e.event = '{step}'
+              AND e.event_time >= p.{prev_t} AND e.event_time <= p.t0 + INTERVAL 7 DAY
+             GROUP BY p.user_id, p.t0)"""
+        prev, prev_t = f"s{k}", f"t{k}"
+    q += "\n SELECT " + ", ".join(f"(SELECT count(*) FROM s{k})" for k in range(1, 6))
+    sql = list(duckdb.sql(q).fetchall()[0])
+    assert ours == sql
+
+
+def test_funnel_breakdown(s):
+    f = us.funnel(s["events"], ["signup", "purchase"], users=s["users"], by="channel")
+    first = f[f["step"] == 1].set_index("channel")["users"]
+    assert first.sum() == len(s["users"])
+    with pytest.raises(ValueError, match="needs users="):
+        us.funnel(s["events"], ["signup", "purchase"], by="channel")
+
+
+# ------------------------------------------------------------------ RFM
+def test_rfm_matches_plain_pandas(s):
+    orders = s["orders"]
+    ours = us.rfm_summary(orders)
+    end = orders["order_time"].max().normalize()
+    day = orders.assign(d=orders["order_time"].dt.normalize())
+    daily = day.groupby(["user_id", "d"])["paid"].sum().reset_index()
+    plain = daily.groupby("user_id").agg(first=("d", "min"), last=("d", "max"),
+                                         n=("d", "size"), total=("paid", "sum"))
+    first_amt = daily.sort_values("d").groupby("user_id")["paid"].first()
+    assert (ours["frequency"] == plain["n"] - 1).all()
+    assert (ours["recency"] == (plain["last"] - plain["first"]).dt.days).all()
+    assert (ours["T"] == (end - plain["first"]).dt.days).all()
+    mv = ((plain["total"] - first_amt) / (plain["n"] - 1)).fillna(0)
+    assert np.allclose(ours["monetary_value"], mv.where(plain["n"] > 1, 0), atol=1e-3)
+    assert ours["orders"].sum() == len(orders)
+
+
+def test_rfm_one_order_customers_and_ties():
+    o = pd.DataFrame({"user_id": [1, 2, 3, 4], "paid": [10.0, 10.0, 10.0, 99.0],
+                      "order_time": T(["2026-01-01"] * 4)})
+    summ = us.rfm_summary(o, end="2026-01-10")
+    assert (summ["frequency"] == 0).all() and (summ["monetary_value"] == 0).all()
+    sc = us.rfm_scores(summ)
+    assert sc.loc[[1, 2, 3], "m_score"].nunique() == 1          # ties share a score
+    assert sc.loc[4, "m_score"] == 5
+    with pytest.raises(ValueError, match="no orders"):
+        us.rfm_summary(o.iloc[:0])
+    with pytest.raises(ValueError, match="after end"):
+        us.rfm_summary(o, end="2025-12-31")
+
+
+def test_rfm_segments_cover_everyone_and_revenue(s):
+    seg = us.rfm_segments(us.rfm_summary(s["orders"]))
+    summary = us.segment_summary(seg)
+    assert summary["customers"].sum() == s["orders"]["user_id"].nunique()
+    assert summary["revenue_share"].sum() == pytest.approx(1, abs=1e-3)
+    top = summary.iloc[0]
+    assert top["segment"] == "重要价值客户" and top["revenue_share"] > 0.4
+
+
+# ------------------------------------------------------------------ lifecycle, referral, money
+def test_lifecycle_by_hand():
+    users, events = tiny()
+    lc = us.lifecycle(users, events, freq="D", churn_after=3)
+    table = lc.pivot_table(index="period", columns="state", values="users",
+                           aggfunc="sum", fill_value=0, observed=False)
+    day = lambda d: table.loc[pd.Timestamp(d)]  # noqa: E731
+    assert day("2026-01-01")[["new"]].tolist() == [2]
+    assert day("2026-01-02")[["returning", "dormant"]].tolist() == [1, 1]   # 1 back, 2 idle
+    assert day("2026-01-03")[["dormant", "lapsed", "new"]].tolist() == [1, 1, 1]
+    assert day("2026-01-04")["churned"] == 1                              # user 2, 3 idle days
+    assert day("2026-01-05")[["resurrected", "churned", "dormant"]].tolist() == [1, 1, 1]
+    assert day("2026-01-07")[["churned", "lapsed"]].tolist() == [2, 1]
+    assert day("2026-01-08")[["resurrected", "churned"]].tolist() == [1, 2]   # user 1 is back
+    assert (table.sum(axis=1) == [2, 2, 3, 3, 3, 3, 3, 3]).all()          # a partition
+
+
+def test_referral_matches_planted_k(s, truths):
+    r = us.referral(s["users"], s["events"]).iloc[0]
+    assert r["k_factor"] == pytest.approx(truths.k_factor, abs=1e-4)
+    assert r["invites_per_user"] * r["invite_conversion"] == pytest.approx(r["k_factor"], abs=1e-3)
+    assert 5 < r["cycle_time_days"] < 60
+
+
+def test_revenue_metrics_identity(s):
+    m = us.revenue_metrics(s["events"], s["orders"])
+    assert np.allclose(m["arpu"], m["paying_rate"] * m["arppu"], rtol=0.01)
+    assert m["revenue"].sum() == pytest.approx(s["orders"]["paid"].sum(), rel=1e-9)
+
+
+def test_churn_rules_and_model(s):
+    summ = us.churn_risk_rules(us.rfm_summary(s["orders"]))
+    flagged = summ[summ["at_risk"]]
+    assert (flagged["recency_days"] > 45).all() and flagged["reason"].str.startswith("silent").all()
+    result, table = us.churn_model(s["users"], s["events"], s["orders"])
+    assert result.params["early_active_days"] < 0 and result.pvalues["early_active_days"] < 1e-6
+    assert table["churn_probability"].between(0, 1).all()
+
+
+def test_winback_effect_recovers_planted_lift(s, truths):
+    r = us.winback_effect(s["ab_assignments"], s["events"]).iloc[0]
+    assert r["diff"] == pytest.approx(truths.winback_treated_rate - truths.winback_control_rate,
+                                      abs=1e-3)
+    assert r["diff_low"] > 0 and r["p_value"] < 0.001
+    with pytest.raises(ValueError, match="no assignments for experiment 'nope'"):
+        us.winback_effect(s["ab_assignments"], s["events"], experiment="nope")
