@@ -55,6 +55,108 @@ def _busiest_weekday() -> str:
     return str(dau.groupby(dau.index.day_name()).mean().idxmax())
 
 
+# ---- 01_traffic (plain pandas, independent of opshelpers.traffic)
+def _sem_cpa() -> float:
+    spend = load_sample("channel_daily").query("channel == 'sem'")["spend"].sum()
+    signups = load_sample("visits").query("channel == 'sem'")["signed_up"].sum()
+    return float(spend / signups)
+
+
+def _best_roi_channel() -> str:
+    cd, v, o = load_sample("channel_daily"), load_sample("visits"), load_sample("orders")
+    spend = cd.groupby("channel")["spend"].sum()
+    acquired = v.loc[v["signed_up"], ["user_id", "channel"]]
+    revenue = o.merge(acquired, on="user_id").groupby("channel")["paid"].sum()
+    media = [c for c in spend.index if spend[c] > 0 and c != "referral"]
+    return str(((revenue[media] - spend[media]) / spend[media]).idxmax())
+
+
+def _feed_bounce() -> float:
+    return float(load_sample("visits").query("channel == 'feed_ads'")["bounced"].mean())
+
+
+def _page_diff() -> float:
+    v = load_sample("visits")
+    rate = v[v["landing_page"].isin(["lp_a", "lp_b"])].groupby("landing_page")["signed_up"].mean()
+    return float(rate["lp_b"] - rate["lp_a"])
+
+
+def _xhs_drop_date() -> str:
+    v = load_sample("visits").query("channel == 'xiaohongshu'")
+    daily = v.groupby(v["visit_time"].dt.normalize())["signed_up"].agg(["sum", "size"])
+    s, n = daily["sum"].cumsum(), daily["size"].cumsum()
+    before = s / n
+    after = (s.iloc[-1] - s) / (n.iloc[-1] - n)
+    gap = (before - after)[14:-14]
+    return str((gap.idxmax() + pd.Timedelta(days=1)).date())
+
+
+def _first_touch_kol() -> float:
+    v = load_sample("visits").sort_values(["visitor_id", "visit_time"])
+    converters = v.loc[v["signed_up"], "visitor_id"]
+    first = v[v["visitor_id"].isin(converters)].groupby("visitor_id")["channel"].first()
+    return float((first == "kol").sum())
+
+
+# ---- 02_users
+def _cohort_users():
+    users, events = load_sample("users"), load_sample("events")
+    active = events.assign(day=events["event_time"].dt.normalize())[["user_id", "day"]]
+    return users.assign(sd=users["signup_time"].dt.normalize()), active.drop_duplicates(), \
+        active["day"].max()
+
+
+def _d_retention(users, active, last, n) -> pd.DataFrame:
+    u = users[users["sd"] + pd.Timedelta(days=n) <= last]
+    hit = u.merge(active, left_on="user_id", right_on="user_id")
+    hit = hit[hit["day"] == hit["sd"] + pd.Timedelta(days=n)]["user_id"]
+    return u.assign(retained=u["user_id"].isin(hit))
+
+
+def _d1_january() -> float:
+    users, active, last = _cohort_users()
+    r = _d_retention(users, active, last, 1)
+    return float(r[r["signup_time"].dt.month == 1]["retained"].mean())
+
+
+def _d7_lift() -> float:
+    users, active, last = _cohort_users()
+    r = _d_retention(users, active, last, 7)
+    later = r["signup_time"] >= "2026-02-15"
+    return float(r[later]["retained"].mean() - r[~later]["retained"].mean())
+
+
+def _cart_to_purchase() -> float:
+    e = load_sample("events")
+    carted = set(e.loc[e["event"] == "add_to_cart", "user_id"])
+    bought = set(e.loc[e["event"] == "purchase", "user_id"])
+    return len(carted & bought) / len(carted)
+
+
+def _champions_share() -> float:
+    o = load_sample("orders")
+    end = o["order_time"].max().normalize()
+    c = o.groupby("user_id").agg(last=("order_time", "max"), n=("paid", "size"),
+                                 m=("paid", "sum"))
+    rec = (end - c["last"].dt.normalize()).dt.days
+    top = (rec < rec.mean()) & (c["n"] > c["n"].mean()) & (c["m"] > c["m"].mean())
+    return float(c.loc[top, "m"].sum() / c["m"].sum())
+
+
+def _k_factor() -> float:
+    u = load_sample("users")
+    return float(u["referrer_id"].notna().sum() / len(u))
+
+
+def _winback_lift() -> float:
+    ab = load_sample("ab_assignments").query("experiment == 'winback_0510'")
+    e = load_sample("events")
+    t = e["event_time"]
+    back = e.loc[(t >= "2026-05-10") & (t < "2026-05-24"), "user_id"]
+    rate = ab.assign(back=ab["user_id"].isin(back)).groupby("variant")["back"].mean()
+    return float(rate["message"] - rate["holdout"])
+
+
 QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q1_kol_march_signups", "00_start_here",
              "How many users signed up through the KOL channel in March 2026?",
@@ -76,6 +178,49 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
              "On which day of the week is average DAU highest? (e.g. 'Monday')",
              _busiest_weekday, "text", 0,
              "DAU per date first (nunique users per day), then average by day_name()"),
+    Question("q1_sem_cpa", "01_traffic", "SEM's cost per signup (CPA) over the half-year, CNY",
+             _sem_cpa, "number", 0.5, "total SEM spend divided by SEM signups (visits that "
+             "signed up)"),
+    Question("q2_best_roi_channel", "01_traffic",
+             "Which paid media channel has the highest ROI? (referral rewards excluded)",
+             _best_roi_channel, "text", 0, "ROI = (revenue of the users a channel brought − "
+             "spend) / spend; compare sem, feed_ads, kol, xiaohongshu"),
+    Question("q3_feed_bounce", "01_traffic", "Bounce rate of feed_ads visits (fraction)",
+             _feed_bounce, "number", 0.002, "mean of the bounced column for feed_ads visits"),
+    Question("q4_page_diff", "01_traffic",
+             "CVR of lp_b minus CVR of lp_a (fraction, all channel traffic)",
+             _page_diff, "number", 0.002, "signed_up mean per landing page, lp_invite left "
+             "out; B minus A as a fraction, not percent"),
+    Question("q5_xhs_drop_date", "01_traffic",
+             "From which date (YYYY-MM-DD) did Xiaohongshu's conversion fall?",
+             _xhs_drop_date, "text", 0, "use ops.traffic.conversion_drop, or compare daily "
+             "CVR before/after each candidate day"),
+    Question("q6_first_touch_kol", "01_traffic",
+             "How many signups does first-touch attribution credit to kol?",
+             _first_touch_kol, "number", 0.5, "first channel of each converting visitor's "
+             "path (ops.traffic.attribution)"),
+    Question("q1_d1_january", "02_users", "D1 retention of the users who signed up in January",
+             _d1_january, "number", 0.002, "active on exactly the day after signup; the "
+             "denominator is January's signups"),
+    Question("q2_d7_lift", "02_users",
+             "D7 retention of signups from 2026-02-15 on minus D7 of earlier signups (fraction)",
+             _d7_lift, "number", 0.004, "leave out users whose day 7 is after the data end; "
+             "answer as a fraction like 0.05"),
+    Question("q3_cart_to_purchase", "02_users",
+             "Of users who ever added to cart, what share ever purchased?",
+             _cart_to_purchase, "number", 0.002, "two sets of user_ids, their intersection "
+             "over the cart set"),
+    Question("q4_champions_share", "02_users",
+             "Revenue share of 重要价值客户 (R, F, M all better than the mean)",
+             _champions_share, "number", 0.005, "ops.users.rfm_segments then "
+             "ops.users.segment_summary; revenue_share of 重要价值客户"),
+    Question("q5_k_factor", "02_users", "Chayu's viral K-factor over the half-year",
+             _k_factor, "number", 0.002, "invites per user × invite conversion = referred "
+             "signups / users"),
+    Question("q6_winback_lift", "02_users",
+             "Reactivation within 14 days of 2026-05-10: message minus holdout (fraction)",
+             _winback_lift, "number", 0.003, "active any day 05-10 … 05-23; compare the "
+             "two variants of winback_0510"),
 ]}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import matplotlib as mpl
+import numpy as np
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -60,5 +61,51 @@ def daily_line(series: pd.Series, title: str, ylabel: str, ax=None,
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+def retention_heatmap(triangle: pd.DataFrame, title: str = "Retention by cohort", ax=None):
+    """Cohorts × days heatmap of a `users.retention_triangle`; blank = censored."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.28 * len(triangle) + 1.2))
+    labels = [pd.Timestamp(c).strftime("%m-%d") for c in triangle.index]
+    sns.heatmap(triangle.set_axis(labels), ax=ax, cmap="Blues", vmin=0,
+                cbar_kws={"label": "share of cohort"})
+    ax.set(title=title, xlabel="days since signup", ylabel="signup cohort")
+    return ax
+
+
+def funnel_chart(funnel: pd.DataFrame, title: str = "Funnel", ax=None):
+    """Horizontal bars of users per step, labelled with conversion from the start."""
+    if ax is None:
+        _, ax = plt.subplots()
+    labels = [f"{s}. {e}" for s, e in zip(funnel["step"], funnel["event"])]
+    ax.barh(labels[::-1], funnel["users"].to_numpy()[::-1], color="C0")
+    for y, (users, conv) in enumerate(zip(funnel["users"].to_numpy()[::-1],
+                                          funnel["conversion"].to_numpy()[::-1])):
+        ax.text(users, y, f" {users:,} ({conv:.0%})", va="center", fontsize=9)
+    ax.set(title=title, xlabel="users")
+    ax.margins(x=0.25)
+    return ax
+
+
+def lifecycle_chart(lifecycle: pd.DataFrame, title: str = "User lifecycle", ax=None):
+    """Stacked bars per period: new, returning, resurrected up; dormant down."""
+    if ax is None:
+        _, ax = plt.subplots()
+    wide = lifecycle.pivot_table(index="period", columns="state", values="users",
+                                 aggfunc="sum", fill_value=0, observed=False)
+    up = [s for s in ("new", "returning", "resurrected") if s in wide]
+    bottom = np.zeros(len(wide))
+    x = wide.index
+    for i, s in enumerate(up):
+        ax.bar(x, wide[s], bottom=bottom, width=5, label=s, color=f"C{i}")
+        bottom = bottom + wide[s].to_numpy()
+    if "dormant" in wide:
+        ax.bar(x, -wide["dormant"], width=5, label="dormant", color="C3")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set(title=title, ylabel="users")
+    ax.legend(ncol=4, fontsize=8)
     ax.figure.autofmt_xdate()
     return ax
