@@ -68,7 +68,7 @@ def daily_line(series: pd.Series, title: str, ylabel: str, ax=None,
 def retention_heatmap(triangle: pd.DataFrame, title: str = "Retention by cohort", ax=None):
     """Cohorts × days heatmap of a `users.retention_triangle`; blank = censored."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.28 * len(triangle) + 1.2))
+        _, ax = plt.subplots(figsize=(7, 0.2 * len(triangle) + 1.5))
     labels = [pd.Timestamp(c).strftime("%m-%d") for c in triangle.index]
     sns.heatmap(triangle.set_axis(labels), ax=ax, cmap="Blues", vmin=0,
                 cbar_kws={"label": "share of cohort"})

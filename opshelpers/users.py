@@ -58,6 +58,9 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
               churn_after: int = 4) -> pd.DataFrame:
     """Every registered user's state in every period, counted: period, state, users.
 
+    `complete` is False for a period that runs past the data (its dormant count is
+    inflated: the period is not over yet).
+
     The states partition the registered users of each period (see LIFECYCLE_STATES),
     in the spirit of PostHog's lifecycle chart, extended with lapsed and churned stocks.
 
@@ -91,6 +94,10 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
     out = (pd.DataFrame({"period": periods[grid["p"].to_numpy()], "state": state})
            .groupby(["period", "state"]).size().rename("users").reset_index())
     out["state"] = pd.Categorical(out["state"], categories=list(LIFECYCLE_STATES))
+    # a period that runs past the last day of data is censored: flag it
+    period_end = (pd.period_range(start, periods=last_p + 1, freq=freq).end_time
+                  .normalize())
+    out["complete"] = out["period"].map(dict(zip(periods, period_end <= act["date"].max())))
     return out.sort_values(["period", "state"], ignore_index=True)
 
 
