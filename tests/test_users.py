@@ -239,3 +239,13 @@ def test_winback_effect_recovers_planted_lift(s, truths):
     assert r["diff_low"] > 0 and r["p_value"] < 0.001
     with pytest.raises(ValueError, match="no assignments for experiment 'nope'"):
         us.winback_effect(s["ab_assignments"], s["events"], experiment="nope")
+
+
+def test_missing_columns_are_named():
+    users, events = tiny()
+    with pytest.raises(KeyError, match=r"retention\(users\) needs column\(s\) \['signup_time'\]"):
+        us.retention(users.drop(columns="signup_time"), events)
+    with pytest.raises(KeyError, match=r"rfm_summary needs column\(s\) \['paid'\]"):
+        us.rfm_summary(pd.DataFrame({"user_id": [1], "order_time": T(["2026-01-01"])}))
+    with pytest.raises(ValueError, match="kind must be 'n_day' or 'unbounded'"):
+        us.retention(users, events, kind="rolling")
