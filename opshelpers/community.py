@@ -349,12 +349,24 @@ def tag_themes(feedback: pd.DataFrame, dictionary: dict | None = None,
     for name in names:
         words = [w.lower() for w in d["themes"][name]]
         out[f"theme_{name}"] = t.apply(lambda s, ws=words: any(w in s for w in ws))
-    pos = [w.lower() for w in d.get("positive", [])]
-    neg = [w.lower() for w in d.get("negative", [])]
-    out["sentiment"] = t.apply(lambda s: sum(w in s for w in pos) - sum(w in s for w in neg))
+    pos = sorted({w.lower() for w in d.get("positive", [])}, key=len, reverse=True)
+    neg = sorted({w.lower() for w in d.get("negative", [])}, key=len, reverse=True)
+    out["sentiment"] = t.apply(lambda s: _sentiment(s, pos, neg))
     flags = out[[f"theme_{n}" for n in names]].to_numpy()
     out["themes"] = [",".join(n for n, f in zip(names, row) if f) for row in flags]
     return out
+
+
+def _sentiment(text: str, positive: list[str], negative: list[str]) -> int:
+    """Positive − negative hits, longest phrase first, each stretch of text counted once
+    (so 不划算 is one negative, not a negative plus the positive 划算)."""
+    score = 0
+    for words, sign in ((negative, -1), (positive, 1)):
+        for w in words:
+            if w in text:
+                score += sign * text.count(w)
+                text = text.replace(w, " ")
+    return score
 
 
 def theme_trend(tagged: pd.DataFrame, freq: str = "W", time: str = "created_time"
