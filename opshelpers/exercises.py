@@ -26,7 +26,7 @@ class Question:
     lesson: str
     prompt: str
     solve: Callable[[], Any]          # computes the right answer from the sample
-    kind: str = "number"              # number | text | set
+    kind: str = "number"              # number | text | set | date (tolerance in days)
     tolerance: float = 0.0            # absolute, for numbers
     hint: str = ""
 
@@ -157,6 +157,62 @@ def _winback_lift() -> float:
     return float(rate["message"] - rate["holdout"])
 
 
+# ---- 03_community
+CHALLENGE = ("2026-04-06", "2026-04-26")
+
+
+def _g07_posters() -> int:
+    d = load_sample("community_daily")
+    w = d[(d["group_id"] == "g07") & d["date"].between(*CHALLENGE) & (d["messages"] > 0)]
+    return int(w["user_id"].nunique())
+
+
+def _during_vs_before() -> float:
+    from .phrases import CHALLENGE_GROUPS
+
+    d = load_sample("community_daily")
+    d = d[d["group_id"].isin(CHALLENGE_GROUPS)]
+    during = d[d["date"].between(*CHALLENGE)]["messages"].sum()
+    before = d[d["date"].between("2026-03-16", "2026-04-05")]["messages"].sum()
+    return float(during / before)
+
+
+def _matched_share() -> float:
+    from .community import membership_effect
+
+    out = membership_effect(load_sample("users"), load_sample("events"),
+                            load_sample("community_members")).set_index("method")
+    return float(out.loc["exact", "share_of_naive_gap"])
+
+
+def _top2_referral_share() -> float:
+    u, m = load_sample("users"), load_sample("community_members")
+    refs = u["referrer_id"].dropna().value_counts()
+    members = m["user_id"].drop_duplicates()
+    per = members.map(refs).fillna(0).sort_values(ascending=False)
+    top = per.head(max(1, round(0.02 * len(members)))).sum()
+    return float(top / u["referrer_id"].notna().sum())
+
+
+def _deals_buyer_rate() -> float:
+    m = load_sample("community_members").sort_values("join_date").drop_duplicates("user_id")
+    o = load_sample("orders").merge(m, on="user_id")
+    bought = o[o["order_time"] >= o["join_date"]]["user_id"].unique()
+    deals = m[m["group_type"] == "deals"]
+    return float(deals["user_id"].isin(bought).mean())
+
+
+def _liability_cny() -> float:
+    return float(load_sample("points_ledger")["points"].sum() * 0.01)
+
+
+def _surge_date() -> str:
+    from .community import tag_themes, theme_surge
+
+    surge = theme_surge(tag_themes(load_sample("feedback")))
+    return str(surge.set_index("theme").loc["shipping", "change_date"].date())
+
+
 QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q1_kol_march_signups", "00_start_here",
              "How many users signed up through the KOL channel in March 2026?",
@@ -221,6 +277,32 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
              "Reactivation within 14 days of 2026-05-10: message minus holdout (fraction)",
              _winback_lift, "number", 0.003, "active any day 05-10 … 05-23; compare the "
              "two variants of winback_0510"),
+    Question("q1_g07_posters", "03_community",
+             "How many members posted at least one message in g07 during the challenge?",
+             _g07_posters, "number", 0, "community_daily rows of g07 from 04-06 to 04-26 with "
+             "messages > 0; count distinct user_id"),
+    Question("q2_during_vs_before", "03_community",
+             "Messages in the challenge groups during the challenge ÷ the 21 days before",
+             _during_vs_before, "number", 0.01, "sum messages of the four challenge groups "
+             "in each window (03-16…04-05 and 04-06…04-26), then divide"),
+    Question("q3_matched_share", "03_community",
+             "The exact-matching gap as a share of the naive member gap",
+             _matched_share, "number", 0.01, "community.membership_effect, method 'exact', "
+             "column share_of_naive_gap"),
+    Question("q4_top2_referral_share", "03_community",
+             "Share of all referral signups brought by the top 2 % of members",
+             _top2_referral_share, "number", 0.005, "referral signups per member, top 2 % "
+             "of members, divided by *all* referral signups (members or not)"),
+    Question("q5_deals_buyer_rate", "03_community",
+             "Share of deals-group (福利群) members who ordered after joining",
+             _deals_buyer_rate, "number", 0.003, "orders on or after join_date; each member "
+             "counted once (first group joined)"),
+    Question("q6_liability_cny", "03_community",
+             "Outstanding points at the end of June, in CNY (1 point = 0.01 CNY)",
+             _liability_cny, "number", 1.0, "sum of all points movements × 0.01"),
+    Question("q7_surge_date", "03_community",
+             "From which date (YYYY-MM-DD) did shipping complaints surge?",
+             _surge_date, "date", 3, "community.theme_surge on tagged feedback"),
 ]}
 
 
@@ -232,6 +314,12 @@ def _matches(q: Question, answer: Any) -> bool:
     expected = q.solve()
     if q.kind == "text":
         return str(answer).strip().lower() == str(expected).strip().lower()
+    if q.kind == "date":
+        try:
+            days = abs((pd.Timestamp(answer) - pd.Timestamp(expected)).days)
+        except (TypeError, ValueError):
+            return False
+        return days <= q.tolerance
     if q.kind == "set":
         return {str(a).lower() for a in answer} == {str(e).lower() for e in expected}
     if isinstance(answer, (pd.Series, pd.DataFrame)) and answer.size == 1:
