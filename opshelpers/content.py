@@ -1,0 +1,266 @@
+"""Content operations (内容运营): engagement, timing, titles, virality, compliance, calendar.
+
+Input: the `posts` table (account, platform, publish_time, format, topic, title,
+impressions, reads, completion_rate, likes, shares, comments, saves, follows).
+Platforms count a "read" differently, so rates are pooled *within* a platform and
+compared across platforms only as an index against the platform's own median.
+
+Taught in 04_content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+
+from .metrics import add_rate, ratio, require
+
+__all__ = ["engagement", "post_engagement", "posting_heatmap", "title_features",
+           "title_effects", "topic_performance", "viral_posts", "load_adlaw", "check_copy",
+           "check_titles", "cadence", "calendar_gaps", "competitor_benchmark"]
+
+COUNTS = ["impressions", "reads", "likes", "shares", "comments", "saves", "follows"]
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def engagement(posts: pd.DataFrame, by=("account", "platform")) -> pd.DataFrame:
+    """Pooled engagement per group: sums first, then rates (with Wilson CIs).
+
+    read_rate = reads / impressions; like/share/comment/save rates and
+    engagement_rate = (likes + comments + shares + saves) / reads;
+    follows_per_1k = follows / reads × 1000; completion = read-weighted mean.
+
+    Taught in 04_content §Engagement.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    require(posts, keys + COUNTS, "engagement")
+    p = posts.assign(interactions=posts[["likes", "comments", "shares", "saves"]].sum(axis=1),
+                     _done=posts["completion_rate"].fillna(0) * posts["reads"],
+                     _video_reads=np.where(posts["completion_rate"].notna(), posts["reads"], 0))
+    g = p.groupby(keys, observed=True)
+    out = g[COUNTS + ["interactions", "_done", "_video_reads"]].sum()
+    out.insert(0, "posts", g.size())
+    out = out.reset_index()
+    out = add_rate(out, "read_rate", "reads", "impressions")
+    for name in ("likes", "shares", "comments", "saves"):
+        out = add_rate(out, f"{name[:-1]}_rate", name, "reads", ci=name == "shares")
+    out = add_rate(out, "engagement_rate", "interactions", "reads")
+    out["follows_per_1k"] = np.round(1000 * ratio(out["follows"], out["reads"]), 3)
+    out["completion"] = np.round(ratio(out["_done"], out["_video_reads"]), 4)
+    return out.drop(columns=["_done", "_video_reads"])
+
+
+def post_engagement(posts: pd.DataFrame) -> pd.DataFrame:
+    """Per-post rates plus `reads_index`: reads ÷ the median of the same platform."""
+    require(posts, ["platform"] + COUNTS, "post_engagement")
+    out = posts.copy()
+    out["ctr"] = np.round(ratio(out["reads"], out["impressions"]), 4)
+    inter = out[["likes", "comments", "shares", "saves"]].sum(axis=1)
+    out["engagement_rate"] = np.round(ratio(inter, out["reads"]), 4)
+    out["share_rate"] = np.round(ratio(out["shares"], out["reads"]), 4)
+    med = out.groupby("platform", observed=True)["reads"].transform("median")
+    out["reads_index"] = np.round(ratio(out["reads"], med), 3)
+    return out
+
+
+def posting_heatmap(posts: pd.DataFrame, value: str = "completion_rate",
+                    min_posts: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(mean, count) tables of weekday × hour; cells with < min_posts are blanked."""
+    require(posts, ["publish_time", value], "posting_heatmap")
+    p = posts.dropna(subset=[value])
+    if p.empty:
+        raise ValueError(f"no posts with a {value}")
+    day = pd.Categorical(p["publish_time"].dt.day_name(),
+                         categories=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                     "Saturday", "Sunday"])
+    p = p.assign(weekday=day, hour=p["publish_time"].dt.hour)
+    mean = p.pivot_table(index="weekday", columns="hour", values=value, aggfunc="mean",
+                         observed=False)
+    count = p.pivot_table(index="weekday", columns="hour", values=value, aggfunc="size",
+                          observed=False).fillna(0).astype(int)
+    return mean.where(count >= min_posts).round(4), count
+
+
+def title_features(posts: pd.DataFrame, title: str = "title") -> pd.DataFrame:
+    """Title length, has a number, is a question, has an emoji (新增列).
+
+    >>> title_features(pd.DataFrame({"title": ["5个泡茶技巧🍵", "喝茶会失眠吗？"]}))[
+    ...     ["title_length", "has_number", "is_question", "has_emoji"]].values.tolist()
+    [[7, True, False, True], [7, False, True, False]]
+    """
+    require(posts, [title], "title_features")
+    t = posts[title]
+    if not t.map(lambda x: isinstance(x, str) and x.strip() != "").all():
+        bad = int((~t.map(lambda x: isinstance(x, str) and x.strip() != "")).sum())
+        raise ValueError(f"{bad} title(s) are empty or not text; fix or drop them first")
+    out = posts.copy()
+    out["title_length"] = t.str.len()
+    out["has_number"] = t.str.contains(r"\d")
+    out["is_question"] = t.str.contains(r"[?？吗]")
+    out["has_emoji"] = t.map(lambda x: bool(EMOJI.search(x)))
+    return out
+
+
+def title_effects(posts: pd.DataFrame, outcome: str = "ctr") -> pd.DataFrame:
+    """Relative effect of title features on CTR (reads / impressions), platform held fixed.
+
+    OLS of log(CTR) on the features plus platform and topic (statsmodels); effects are
+    exp(coefficient) − 1 with 95 % CIs: "+30 %" means 1.3× the CTR, all else equal.
+    """
+    f = post_engagement(title_features(posts))
+    f = f[(f["ctr"] > 0) & f["ctr"].notna()]
+    f = f.assign(log_y=np.log(f[outcome]), **{c: f[c].astype(int) for c in
+                                              ("has_number", "is_question", "has_emoji")})
+    model = smf.ols("log_y ~ has_number + is_question + has_emoji + title_length"
+                    " + C(platform) + C(topic)", data=f).fit()
+    rows = []
+    for term in ("has_number", "is_question", "has_emoji", "title_length"):
+        low, high = model.conf_int().loc[term]
+        rows.append({"feature": term, "effect": np.expm1(model.params[term]),
+                     "effect_low": np.expm1(low), "effect_high": np.expm1(high),
+                     "p_value": model.pvalues[term]})
+    out = pd.DataFrame(rows)
+    out[["effect", "effect_low", "effect_high"]] = out[["effect", "effect_low",
+                                                        "effect_high"]].round(4)
+    return out
+
+
+def topic_performance(posts: pd.DataFrame, rate: str = "shares") -> pd.DataFrame:
+    """Per topic: pooled `rate` per read (e.g. shares / reads) with Wilson CIs, best first."""
+    require(posts, ["topic", "reads", rate], "topic_performance")
+    g = posts.groupby("topic", observed=True)[[rate, "reads"]].sum().reset_index()
+    g["posts"] = posts.groupby("topic", observed=True).size().to_numpy()
+    out = add_rate(g, f"{rate}_per_read", rate, "reads")
+    return out.sort_values(f"{rate}_per_read", ascending=False, ignore_index=True)
+
+
+def viral_posts(posts: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
+    """Posts far above their platform's robust baseline (爆款).
+
+    robust_z = (log reads − platform median) / (1.4826 × MAD) on log reads; flagged
+    when above `threshold`. `multiple` = reads ÷ platform median reads.
+    """
+    require(posts, ["platform", "reads"], "viral_posts")
+    logr = np.log1p(posts["reads"].astype(float))
+    grp = logr.groupby(posts["platform"], observed=True)
+    med = grp.transform("median")
+    mad = (logr - med).abs().groupby(posts["platform"], observed=True).transform("median")
+    out = posts.copy()
+    out["robust_z"] = np.round(ratio(logr - med, 1.4826 * mad), 2)
+    out["multiple"] = np.round(ratio(posts["reads"], posts.groupby(
+        "platform", observed=True)["reads"].transform("median")), 1)
+    return out[out["robust_z"] > threshold].sort_values("robust_z", ascending=False)
+
+
+# ------------------------------------------------------------------ compliance (广告法)
+def load_adlaw(path: str | None = None) -> dict:
+    """The advertising-law word list (`opshelpers/adlaw.json`, or your own file)."""
+    if path is None:
+        text = resources.files("opshelpers").joinpath("adlaw.json").read_text("utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    d = json.loads(text)
+    if not isinstance(d.get("rules"), list):
+        raise ValueError("an advertising-law list needs 'rules': [{word, category, ...}]")
+    return d
+
+
+def check_copy(text: str, wordlist: dict | None = None) -> pd.DataFrame:
+    """Flag advertising-law risks in one piece of copy: word, category, severity, fix.
+
+    Longer words win (全网最 before 最); everyday phrases in `exceptions` (第一次, 最近,
+    治愈时刻 …) are not flagged. Case-insensitive for English; `word` is the text as
+    written.
+
+    >>> check_copy("全网最好喝的岩茶，第一次喝就爱上")[["word", "category"]].values.tolist()
+    [['全网最', 'absolute']]
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"check_copy needs text, got {type(text).__name__}")
+    d = wordlist or load_adlaw()
+    masked = text.lower()
+    for exc in d.get("exceptions", []):
+        masked = masked.replace(exc.lower(), "\0" * len(exc))
+    rows = []
+    for rule in sorted(d["rules"], key=lambda r: len(r["word"]), reverse=True):
+        w = rule["word"].lower()
+        start = masked.find(w)
+        while start >= 0:
+            rows.append({"word": text[start:start + len(w)], "position": start,
+                         "category": rule["category"], "severity": rule["severity"],
+                         "suggestion": rule["suggestion"]})
+            masked = masked[:start] + "\0" * len(w) + masked[start + len(w):]
+            start = masked.find(w)
+    return pd.DataFrame(rows, columns=["word", "position", "category", "severity",
+                                       "suggestion"]).sort_values("position",
+                                                                  ignore_index=True)
+
+
+def check_titles(posts: pd.DataFrame, title: str = "title",
+                 wordlist: dict | None = None) -> pd.DataFrame:
+    """One row per risk found in a table of titles (post_id, title, word, category, …)."""
+    require(posts, [title], "check_titles")
+    d = wordlist or load_adlaw()
+    found = []
+    for idx, t in posts[title].items():
+        if not isinstance(t, str):
+            continue
+        hits = check_copy(t, d)
+        if len(hits):
+            found.append(hits.assign(index=idx, title=t))
+    cols = ["index", "title", "word", "category", "severity", "suggestion"]
+    if not found:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(found, ignore_index=True)[cols]
+    if "post_id" in posts:
+        out.insert(0, "post_id", posts.loc[out["index"], "post_id"].to_numpy())
+    return out.drop(columns="index")
+
+
+# ------------------------------------------------------------------ calendar, competitors
+def cadence(plan: pd.DataFrame, freq: str = "W", time: str = "publish_time",
+            by: str = "platform") -> pd.DataFrame:
+    """Posts per period and platform (a content calendar's rhythm), zeros included."""
+    require(plan, [time, by], "cadence")
+    per = plan[time].dt.to_period(freq).dt.start_time
+    return plan.groupby([per.rename("period"), by], observed=True).size().unstack(
+        fill_value=0)
+
+
+def calendar_gaps(plan: pd.DataFrame, max_gap_days: int = 4, time: str = "publish_time",
+                  by: str = "platform") -> pd.DataFrame:
+    """Stretches longer than `max_gap_days` without a post, per platform."""
+    require(plan, [time, by], "calendar_gaps")
+    rows = []
+    for name, g in plan.sort_values(time).groupby(by, observed=True):
+        days = g[time].dt.normalize().drop_duplicates()
+        gap = days.diff().dt.days
+        for end, size in zip(days[gap > max_gap_days], gap[gap > max_gap_days]):
+            rows.append({by: name, "from": end - pd.Timedelta(days=int(size)), "to": end,
+                         "days_without_post": int(size) - 1})
+    return pd.DataFrame(rows, columns=[by, "from", "to", "days_without_post"])
+
+
+def competitor_benchmark(posts: pd.DataFrame, platform: str | None = None) -> pd.DataFrame:
+    """Per account (and platform): posts per week, text length, reads, engagement, growth."""
+    require(posts, ["account", "platform", "publish_time", "reads", "follows"],
+            "competitor_benchmark")
+    p = posts if platform is None else posts[posts["platform"] == platform]
+    if p.empty:
+        raise ValueError(f"no posts on platform {platform!r}")
+    weeks = (p["publish_time"].max() - p["publish_time"].min()).days / 7
+    eng = engagement(p, by=["account", "platform"])
+    extra = p.groupby(["account", "platform"], observed=True).agg(
+        median_reads=("reads", "median"), median_text_length=("text_length", "median"))
+    out = eng.join(extra, on=["account", "platform"])
+    out["posts_per_week"] = np.round(out["posts"] / weeks, 2)
+    out["follows_per_week"] = np.round(out["follows"] / weeks, 1)
+    return out[["account", "platform", "posts", "posts_per_week", "median_text_length",
+                "median_reads", "engagement_rate", "share_rate", "follows",
+                "follows_per_week", "follows_per_1k"]]

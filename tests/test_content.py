@@ -1,0 +1,111 @@
+"""opshelpers.content: hand-worked examples, planted facts, compliance, bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import opshelpers as ops
+from opshelpers import content as ct
+
+
+@pytest.fixture(scope="module")
+def posts():
+    return ops.load_sample("posts")
+
+
+def tiny():
+    return pd.DataFrame({
+        "post_id": [1, 2, 3], "account": "chayu", "platform": ["wechat", "wechat", "douyin"],
+        "publish_time": pd.to_datetime(["2026-01-05 20:30", "2026-01-06 09:00",
+                                        "2026-01-05 20:10"]),
+        "topic": ["tea_health", "promotion", "tea_health"],
+        "title": ["3个养胃小技巧", "全网最低价！", "喝茶会失眠吗？"],
+        "text_length": [800, 300, 0],
+        "impressions": [1000, 2000, 5000], "reads": [100, 100, 500], "likes": [5, 1, 20],
+        "shares": [4, 0, 10], "comments": [1, 1, 5], "saves": [0, 2, 5], "follows": [2, 0, 3],
+        "completion_rate": [np.nan, np.nan, 0.4]})
+
+
+def test_engagement_pools_before_dividing():
+    out = ct.engagement(tiny(), by="platform").set_index("platform")
+    assert out.loc["wechat", "reads"] == 200 and out.loc["wechat", "share_rate"] == 0.02
+    assert out.loc["wechat", "engagement_rate"] == pytest.approx(14 / 200)
+    assert out.loc["wechat", "follows_per_1k"] == 10.0
+    assert np.isnan(out.loc["wechat", "completion"]) and out.loc["douyin", "completion"] == 0.4
+
+
+def test_heatmap_blanks_sparse_cells():
+    mean, count = ct.posting_heatmap(tiny(), min_posts=1)
+    assert mean.loc["Monday", 20] == 0.4 and count.loc["Monday", 20] == 1
+    mean2, _ = ct.posting_heatmap(tiny(), min_posts=2)
+    assert np.isnan(mean2.loc["Monday", 20])
+
+
+def test_evening_videos_complete_more(posts):
+    v = posts[posts["completion_rate"].notna()]
+    prime = v["publish_time"].dt.hour.between(20, 21)
+    t = stats.ttest_ind(v.loc[prime, "completion_rate"], v.loc[~prime, "completion_rate"],
+                        equal_var=False)
+    assert t.statistic > 3
+    mean, count = ct.posting_heatmap(v, min_posts=1)
+    by_hour = (mean * count).sum() / count.sum()
+    assert by_hour[[20, 21]].mean() > 1.15 * by_hour.drop([20, 21]).mean()
+
+
+def test_titles_with_numbers_get_more_clicks(posts):
+    eff = ct.title_effects(posts).set_index("feature")
+    assert eff.loc["has_number", "effect_low"] > 0.2                  # planted ×1.3
+    assert eff.loc["has_emoji", "effect_low"] < 0 < eff.loc["has_emoji", "effect_high"]
+
+
+def test_tea_health_has_the_highest_share_rate(posts):
+    top = ct.topic_performance(posts).iloc[0]
+    assert top["topic"] == "tea_health"
+
+
+def test_viral_post_found(posts, truths):
+    v = ct.viral_posts(posts)
+    assert v["post_id"].tolist() == [truths.viral_post_id]
+    assert v["multiple"].iloc[0] == pytest.approx(11, abs=1.5)
+
+
+def test_check_copy_words_categories_exceptions():
+    hits = ct.check_copy("史上最低价！国家级工艺，治疗失眠。第一次喝？最近很火。Best tea")
+    assert hits["word"].tolist() == ["史上最", "国家级", "治疗", "Best"]
+    assert hits["category"].tolist() == ["absolute", "authority", "medical", "absolute"]
+    assert ct.check_copy("第一次买，最近回购").empty
+    assert ct.check_copy("").empty
+    with pytest.raises(TypeError, match="needs text, got float"):
+        ct.check_copy(float("nan"))
+
+
+def test_check_titles_finds_every_planted_banned_title(posts, truths):
+    found = ct.check_titles(posts)
+    high = set(found.loc[found["severity"] == "high", "post_id"])
+    assert high == set(truths.banned_post_ids)
+    assert (found["severity"] == "review").any()      # soft health claims are surfaced
+
+
+def test_title_features_reject_empty_titles():
+    with pytest.raises(ValueError, match="1 title\\(s\\) are empty or not text"):
+        ct.title_features(pd.DataFrame({"title": ["ok", ""]}))
+
+
+def test_competitor_outgrows_us_on_xiaohongshu(posts):
+    b = ct.competitor_benchmark(posts, "xiaohongshu").set_index("account")
+    assert b["follows_per_week"].idxmax() == "competitor_shanjian"
+    assert b.loc["competitor_shanjian", "posts_per_week"] > 2 * b.loc["chayu", "posts_per_week"]
+    assert b.loc["competitor_shanjian", "median_text_length"] < 0.5 * b.loc["chayu",
+                                                                            "median_text_length"]
+    with pytest.raises(ValueError, match="no posts on platform 'tiktok'"):
+        ct.competitor_benchmark(posts, "tiktok")
+
+
+def test_calendar_gaps_by_hand():
+    plan = pd.DataFrame({"platform": "wechat",
+                         "publish_time": pd.to_datetime(["2026-07-01", "2026-07-02",
+                                                         "2026-07-09"])})
+    gaps = ct.calendar_gaps(plan, max_gap_days=3)
+    assert gaps[["days_without_post"]].values.tolist() == [[6]]
+    assert ct.cadence(plan).sum().sum() == 3
