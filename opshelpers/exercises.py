@@ -213,6 +213,47 @@ def _surge_date() -> str:
     return str(surge.set_index("theme").loc["shipping", "change_date"].date())
 
 
+# ---- 04_content
+def _douyin_completion() -> float:
+    p = load_sample("posts")
+    return float(p[(p["account"] == "chayu") & (p["platform"] == "douyin")]
+                 ["completion_rate"].mean())
+
+
+def _best_share_topic() -> str:
+    p = load_sample("posts")
+    g = p.groupby("topic")[["shares", "reads"]].sum()
+    return str((g["shares"] / g["reads"]).idxmax())
+
+
+def _number_ctr_ratio() -> float:
+    p = load_sample("posts")
+    ctr = p["reads"] / p["impressions"]
+    digits = p["title"].str.contains(r"\d")
+    return float(ctr[digits].mean() / ctr[~digits].mean())
+
+
+def _viral_post_id() -> int:
+    p = load_sample("posts")
+    rel = p["reads"] / p.groupby("platform")["reads"].transform("median")
+    return int(p.loc[rel.idxmax(), "post_id"])
+
+
+def _our_risky_titles() -> int:
+    from .content import check_titles
+
+    p = load_sample("posts")
+    found = check_titles(p[p["account"] == "chayu"])
+    return int(found.loc[found["severity"] == "high", "post_id"].nunique())
+
+
+def _shanjian_per_week() -> float:
+    p = load_sample("posts")
+    x = p[p["platform"] == "xiaohongshu"]
+    weeks = (x["publish_time"].max() - x["publish_time"].min()).days / 7
+    return float((x["account"] == "competitor_shanjian").sum() / weeks)
+
+
 QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q1_kol_march_signups", "00_start_here",
              "How many users signed up through the KOL channel in March 2026?",
@@ -303,6 +344,25 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q7_surge_date", "03_community",
              "From which date (YYYY-MM-DD) did shipping complaints surge?",
              _surge_date, "date", 3, "community.theme_surge on tagged feedback"),
+    Question("q1_douyin_completion", "04_content",
+             "Mean completion rate of Chayu's Douyin videos", _douyin_completion, "number",
+             0.002, "our account only, platform douyin, mean of completion_rate"),
+    Question("q2_best_share_topic", "04_content", "Which topic has the highest share rate?",
+             _best_share_topic, "text", 0, "pool first: total shares / total reads per topic"),
+    Question("q3_number_ctr_ratio", "04_content",
+             "Mean CTR of titles with a number ÷ mean CTR of titles without (all posts)",
+             _number_ctr_ratio, "number", 0.02, "CTR = reads / impressions per post; "
+             "a digit anywhere in the title counts"),
+    Question("q4_viral_post_id", "04_content", "The post_id of the viral post (爆款)",
+             _viral_post_id, "number", 0, "reads relative to the platform's median; "
+             "content.viral_posts"),
+    Question("q5_our_risky_titles", "04_content",
+             "How many of Chayu's own posts have a high-severity advertising-law word?",
+             _our_risky_titles, "number", 0, "content.check_titles on our posts, severity "
+             "'high', distinct post_id"),
+    Question("q6_shanjian_per_week", "04_content",
+             "competitor_shanjian's Xiaohongshu posts per week", _shanjian_per_week,
+             "number", 0.1, "posts ÷ weeks covered by all Xiaohongshu posts in the data"),
 ]}
 
 
