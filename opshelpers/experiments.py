@@ -1,0 +1,184 @@
+"""A/B tests (实验): SRM, proportion and mean tests, CUPED, power, multiple testing, a decision.
+
+All statistics come from scipy/statsmodels; this module only wires them together and
+words the result. Taught in 05_activity §The checkout A/B test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_effectsize
+
+from .metrics import require, two_proportions
+
+__all__ = ["srm_check", "user_outcomes", "conversion_test", "mean_test", "cuped",
+           "sample_size", "minimum_detectable_effect", "adjust_pvalues", "decide"]
+
+
+def srm_check(variants: pd.Series, expected: dict | None = None, alpha: float = 0.001
+              ) -> pd.DataFrame:
+    """Sample-ratio mismatch: χ² of observed vs intended split (flag at p < alpha).
+
+    >>> r = srm_check(pd.Series(["A"] * 5000 + ["B"] * 4600))
+    >>> bool(r["srm"].iloc[0])
+    True
+    """
+    counts = pd.Series(variants).value_counts().sort_index()
+    if len(counts) < 2:
+        raise ValueError(f"SRM needs at least two variants with users; got {dict(counts)}")
+    share = pd.Series(expected) if expected else pd.Series(1 / len(counts), counts.index)
+    missing = set(share.index) - set(counts.index)
+    if missing:
+        raise ValueError(f"variant(s) {sorted(missing)} have zero users — the split is broken")
+    share = share.reindex(counts.index) / share.sum()
+    chi2, p = stats.chisquare(counts.to_numpy(), share.to_numpy() * counts.sum())
+    return pd.DataFrame([{"users": int(counts.sum()),
+                          **{f"n_{k}": int(v) for k, v in counts.items()},
+                          **{f"share_{k}": round(v / counts.sum(), 4) for k, v in
+                             counts.items()},
+                          "chi2": round(float(chi2), 3), "p_value": float(p),
+                          "srm": bool(p < alpha)}])
+
+
+def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: str,
+                  start: str, end: str, pre_start: str | None = None) -> pd.DataFrame:
+    """One row per assigned user: converted (ordered after assignment, by `end`),
+    revenue in the test window, and pre-period revenue (from `pre_start` to `start`)."""
+    require(assignments, ["experiment", "user_id", "variant", "assigned_time"],
+            "user_outcomes(assignments)")
+    require(orders, ["user_id", "order_time", "paid"], "user_outcomes(orders)")
+    a = assignments[assignments["experiment"] == experiment]
+    if a.empty:
+        raise ValueError(f"no assignments for experiment {experiment!r}")
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+    m = a[["user_id", "variant", "assigned_time"]].merge(orders[["user_id", "order_time",
+                                                                 "paid"]], on="user_id",
+                                                         how="left")
+    during = m[(m["order_time"] >= m["assigned_time"]) & (m["order_time"] < hi)]
+    out = a[["user_id", "variant"]].copy()
+    out["converted"] = out["user_id"].isin(during["user_id"]).astype(int)
+    out["revenue"] = out["user_id"].map(during.groupby("user_id")["paid"].sum()).fillna(0.0)
+    pre = orders[(orders["order_time"] < lo) &
+                 (orders["order_time"] >= pd.Timestamp(pre_start) if pre_start else True)]
+    out["pre_revenue"] = out["user_id"].map(pre.groupby("user_id")["paid"].sum()).fillna(0.0)
+    return out.reset_index(drop=True)
+
+
+def _ratio_ci(mean_a, var_a, n_a, mean_b, var_b, n_b, alpha=0.05):
+    """Delta-method CI for the relative lift mean_b / mean_a − 1."""
+    r = mean_b / mean_a
+    se = r * np.sqrt(var_b / (n_b * mean_b ** 2) + var_a / (n_a * mean_a ** 2))
+    z = stats.norm.ppf(1 - alpha / 2)
+    return r - 1, r - 1 - z * se, r - 1 + z * se
+
+
+def conversion_test(outcomes: pd.DataFrame, control: str = "A", treatment: str = "B",
+                    metric: str = "converted", alpha: float = 0.05) -> pd.DataFrame:
+    """Two-proportion z-test with absolute (Newcombe) and relative (delta) lift CIs."""
+    g = _groups(outcomes, metric, control, treatment)
+    r = two_proportions(int(g[control].sum()), len(g[control]),
+                        int(g[treatment].sum()), len(g[treatment]), alpha=alpha)
+    pa, pb = r["rate_a"], r["rate_b"]
+    rel, lo, hi = _ratio_ci(g[control].mean(), pa * (1 - pa), len(g[control]),
+                            g[treatment].mean(), pb * (1 - pb), len(g[treatment]), alpha)
+    r.update(relative_lift=round(rel, 4), relative_low=round(lo, 4), relative_high=round(hi, 4))
+    return pd.DataFrame([{"metric": metric, **r}])
+
+
+def _groups(outcomes, metric, control, treatment):
+    require(outcomes, ["variant", metric], "experiment test")
+    g = {v: outcomes.loc[outcomes["variant"] == v, metric].astype(float)
+         for v in (control, treatment)}
+    for v, x in g.items():
+        if len(x) == 0:
+            raise ValueError(f"variant {v!r} has zero users; variants present: "
+                             f"{sorted(outcomes['variant'].astype(str).unique())}")
+    return g
+
+
+def mean_test(outcomes: pd.DataFrame, metric: str = "revenue", control: str = "A",
+              treatment: str = "B", alpha: float = 0.05) -> pd.DataFrame:
+    """Welch t-test (scipy) on a per-user metric; absolute and relative (delta) CIs."""
+    g = _groups(outcomes, metric, control, treatment)
+    a, b = g[control], g[treatment]
+    t = stats.ttest_ind(b, a, equal_var=False)
+    ci = t.confidence_interval(1 - alpha)
+    rel, lo, hi = _ratio_ci(a.mean(), a.var(ddof=1), len(a), b.mean(), b.var(ddof=1),
+                            len(b), alpha)
+    return pd.DataFrame([{"metric": metric, "n_a": len(a), "mean_a": a.mean(),
+                          "n_b": len(b), "mean_b": b.mean(), "diff": b.mean() - a.mean(),
+                          "diff_low": ci.low, "diff_high": ci.high, "relative_lift": rel,
+                          "relative_low": lo, "relative_high": hi,
+                          "t": t.statistic, "p_value": t.pvalue}])
+
+
+def cuped(outcomes: pd.DataFrame, metric: str = "revenue", covariate: str = "pre_revenue",
+          control: str = "A", treatment: str = "B", alpha: float = 0.05) -> pd.DataFrame:
+    """CUPED: subtract θ·(x − mean x) with θ = cov(x, y)/var(x), then the Welch test.
+
+    Randomisation makes x independent of the variant, so the estimate stays unbiased
+    while the variance shrinks by corr(x, y)². Reports `variance_reduction`.
+    """
+    require(outcomes, [metric, covariate, "variant"], "cuped")
+    x, y = outcomes[covariate].astype(float), outcomes[metric].astype(float)
+    if x.var() == 0:
+        raise ValueError(f"{covariate} is constant: CUPED needs a covariate that varies")
+    theta = np.cov(x, y, ddof=1)[0, 1] / x.var(ddof=1)
+    adjusted = outcomes.assign(**{f"{metric}_cuped": y - theta * (x - x.mean())})
+    out = mean_test(adjusted, f"{metric}_cuped", control, treatment, alpha)
+    out["theta"] = theta
+    out["variance_reduction"] = 1 - adjusted[f"{metric}_cuped"].var() / y.var()
+    return out
+
+
+def sample_size(baseline: float, mde: float, alpha: float = 0.05, power: float = 0.8,
+                ratio: float = 1.0) -> int:
+    """Users per arm to detect an absolute lift `mde` on a conversion rate (statsmodels).
+
+    >>> sample_size(0.10, 0.015)
+    6687
+    """
+    if not 0 < baseline < 1 or not 0 < baseline + mde < 1:
+        raise ValueError("baseline and baseline + mde must be rates between 0 and 1")
+    es = proportion_effectsize(baseline + mde, baseline)
+    n = NormalIndPower().solve_power(effect_size=abs(es), alpha=alpha, power=power,
+                                     ratio=ratio)
+    return int(np.ceil(n))
+
+
+def minimum_detectable_effect(baseline: float, n_per_arm: int, alpha: float = 0.05,
+                              power: float = 0.8) -> float:
+    """Smallest absolute lift detectable with `n_per_arm` users per arm."""
+    es = NormalIndPower().solve_power(nobs1=n_per_arm, alpha=alpha, power=power, ratio=1.0)
+    # invert Cohen's h: h = 2·asin(√p2) − 2·asin(√p1)
+    p2 = np.sin(np.arcsin(np.sqrt(baseline)) + es / 2) ** 2
+    return float(p2 - baseline)
+
+
+def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
+    """Holm ('holm') or Benjamini–Hochberg ('fdr_bh') adjusted p-values (statsmodels)."""
+    if method not in ("holm", "fdr_bh"):
+        raise ValueError("method must be 'holm' or 'fdr_bh'")
+    return multipletests(np.asarray(p_values, float), method=method)[1]
+
+
+def decide(srm: pd.DataFrame, test: pd.DataFrame, alpha: float = 0.05,
+           min_lift: float = 0.0) -> str:
+    """A plain-language decision from an SRM check and a test result."""
+    if bool(srm["srm"].iloc[0]):
+        return ("Stop: sample-ratio mismatch (p = {:.1g}). The split is broken, so the "
+                "result cannot be trusted; fix assignment and rerun.".format(
+                    srm["p_value"].iloc[0]))
+    r = test.iloc[0]
+    if r["p_value"] < alpha and r["diff"] > min_lift:
+        return (f"Ship B: {r['metric']} up {r['diff']:+.4g} "
+                f"({r['diff_low']:+.4g} to {r['diff_high']:+.4g}), p = {r['p_value']:.2g}.")
+    if r["p_value"] < alpha and r["diff"] < 0:
+        return f"Keep A: B is worse on {r['metric']} (p = {r['p_value']:.2g})."
+    return (f"Keep running or call it inconclusive: {r['metric']} {r['diff']:+.4g} with "
+            f"CI {r['diff_low']:+.4g} to {r['diff_high']:+.4g} (p = {r['p_value']:.2g}); "
+            "check the sample size needed for the lift you care about.")
