@@ -1,0 +1,167 @@
+"""opshelpers.experiments and opshelpers.activity: scipy/statsmodels equality, planted
+facts (A/B lift, CUPED, SRM, 618 lift, fraud ring), hand-worked examples, bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
+
+import opshelpers as ops
+from opshelpers import activity as ac
+from opshelpers import experiments as ex
+
+
+@pytest.fixture(scope="module")
+def s():
+    names = ("orders", "campaigns", "events", "users", "ab_assignments")
+    return {n: ops.load_sample(n) for n in names}
+
+
+@pytest.fixture(scope="module")
+def checkout(s, truths):
+    first, last = truths.planted["activity"]["ab_window"]
+    return ex.user_outcomes(s["ab_assignments"], s["orders"], "checkout_button", first, last,
+                            pre_start="2026-01-01")
+
+
+def toy(seed=0, n=400):
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(2, 50, 2 * n)
+    v = np.repeat(["A", "B"], n)
+    y = 0.8 * x + rng.normal(0, 30, 2 * n) + np.where(v == "B", 10, 0)
+    return pd.DataFrame({"variant": v, "revenue": y, "pre_revenue": x,
+                         "converted": (rng.random(2 * n) < np.where(v == "B", .2, .1)).astype(int)})
+
+
+def test_tests_equal_scipy_and_statsmodels():
+    d = toy()
+    a, b = d[d.variant == "A"], d[d.variant == "B"]
+    m = ex.mean_test(d).iloc[0]
+    ref = stats.ttest_ind(b["revenue"], a["revenue"], equal_var=False)
+    assert m["t"] == pytest.approx(ref.statistic, abs=1e-9)
+    assert m["p_value"] == pytest.approx(ref.pvalue, abs=1e-9)
+    c = ex.conversion_test(d).iloc[0]
+    z, p = proportions_ztest([b.converted.sum(), a.converted.sum()], [len(b), len(a)])
+    assert c["p_value"] == pytest.approx(p, abs=1e-9)
+    ps = [0.01, 0.04, 0.03, 0.2]
+    for method in ("holm", "fdr_bh"):
+        assert np.allclose(ex.adjust_pvalues(ps, method), multipletests(ps, method=method)[1],
+                           atol=1e-12)
+    es = proportion_effectsize(0.115, 0.10)
+    assert ex.sample_size(0.10, 0.015) == int(np.ceil(
+        NormalIndPower().solve_power(effect_size=abs(es), alpha=0.05, power=0.8)))
+    mde = ex.minimum_detectable_effect(0.10, ex.sample_size(0.10, 0.015))
+    assert mde == pytest.approx(0.015, abs=5e-5)
+
+
+def test_delta_method_relative_ci_covers_truth_by_simulation():
+    hits = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        d = pd.DataFrame({"variant": np.repeat(["A", "B"], 300),
+                          "revenue": np.r_[rng.exponential(100, 300), rng.exponential(110, 300)]})
+        r = ex.mean_test(d).iloc[0]
+        hits += r["relative_low"] <= 0.10 <= r["relative_high"]
+    assert 0.9 <= hits / 200 <= 0.99                     # ≈ 95 % coverage
+
+
+def test_cuped_by_hand_and_unbiased():
+    d = toy()
+    c = ex.cuped(d).iloc[0]
+    theta = np.cov(d.pre_revenue, d.revenue)[0, 1] / d.pre_revenue.var()
+    assert c["theta"] == pytest.approx(theta, rel=1e-12)
+    corr = np.corrcoef(d.pre_revenue, d.revenue)[0, 1]
+    assert c["variance_reduction"] == pytest.approx(corr ** 2, rel=1e-9)
+    assert c["diff"] == pytest.approx(10, abs=6)
+    with pytest.raises(ValueError, match="constant"):
+        ex.cuped(d.assign(pre_revenue=1.0))
+
+
+def test_checkout_ab_planted(checkout, truths):
+    c = ex.conversion_test(checkout).iloc[0]
+    planted = truths.planted["activity"]
+    assert c["diff_low"] <= planted["ab_rate_b"] - planted["ab_rate_a"] <= c["diff_high"]
+    cu = ex.cuped(checkout).iloc[0]
+    assert cu["variance_reduction"] >= 0.30
+    plain = ex.mean_test(checkout).iloc[0]
+    assert (cu["diff_high"] - cu["diff_low"]) < 0.85 * (plain["diff_high"] - plain["diff_low"])
+    assert not ex.srm_check(checkout["variant"])["srm"].iloc[0]
+
+
+def test_srm_flags_the_coupon_banner(s):
+    b = s["ab_assignments"].query("experiment == 'coupon_banner'")
+    r = ex.srm_check(b["variant"]).iloc[0]
+    ref = stats.chisquare(b["variant"].value_counts().sort_index())
+    assert r["p_value"] == pytest.approx(ref.pvalue, rel=1e-9) and r["srm"]
+    assert ex.decide(ex.srm_check(b["variant"]), ex.conversion_test(toy())).startswith("Stop")
+
+
+def test_bad_experiment_input():
+    with pytest.raises(ValueError, match="variant 'B' has zero users"):
+        ex.conversion_test(toy().query("variant == 'A'"))
+    with pytest.raises(ValueError, match="at least two variants"):
+        ex.srm_check(pd.Series(["A"] * 10))
+    with pytest.raises(ValueError, match=r"variant\(s\) \['C'\] have zero users"):
+        ex.srm_check(pd.Series(["A", "B"] * 5), expected={"A": 1, "B": 1, "C": 1})
+
+
+def test_decisions():
+    d = toy(n=2000)
+    ok = ex.srm_check(d["variant"])
+    assert ex.decide(ok, ex.conversion_test(d)).startswith("Ship B")
+    flat = d.assign(converted=np.tile([0, 1], len(d) // 2))
+    assert ex.decide(ok, ex.conversion_test(flat)).startswith("Keep running")
+
+
+# ------------------------------------------------------------------ activity
+def test_618_lift(s, truths):
+    rep = ac.phase_report(s["orders"], s["campaigns"], s["events"],
+                          ["618_warmup", "618_burst", "618_tail"]).set_index("phase")
+    for phase, (_, _, lift) in truths.planted["activity"]["phases_618"].items():
+        assert 1 + rep.loc[phase, "lift"] == pytest.approx(lift, rel=0.2), phase
+    burst = rep.loc["burst"]
+    assert burst["incremental_low"] > 0
+    assert burst["gmv"] == pytest.approx(burst["baseline_gmv"] + burst["incremental_gmv"])
+    with pytest.raises(ValueError, match="no campaigns"):
+        ac.phase_report(s["orders"], s["campaigns"], s["events"], ["double11"])
+
+
+def test_phase_report_by_hand():
+    orders = pd.DataFrame({"user_id": [1, 2, 3], "gmv": [100.0, 100.0, 300.0],
+                           "discount": [0.0, 0.0, 30.0], "paid": [100.0, 100.0, 270.0],
+                           "order_time": pd.to_datetime(["2026-01-01", "2026-01-02",
+                                                         "2026-01-03"])})
+    camp = pd.DataFrame({"campaign_id": ["x"], "phase": ["burst"],
+                         "start_date": pd.to_datetime(["2026-01-03"]),
+                         "end_date": pd.to_datetime(["2026-01-03"]), "spend": [50.0]})
+    events = pd.DataFrame({"user_id": [3, 4], "event_time": pd.to_datetime(["2026-01-03"] * 2)})
+    r = ac.phase_report(orders, camp, events, ["x"], baseline_days=2, margin=0.5).iloc[0]
+    assert r["incremental_gmv"] == 200.0 and r["coupon_cost"] == 30.0
+    assert r["roi"] == pytest.approx((200 * 0.5 - 80) / 80)
+    assert r["buyer_rate"] == 0.5 and r["lift"] == 2.0
+
+
+def test_fraud_ring_precision_recall(s, truths):
+    rings = ac.fraud_rings(s["orders"], s["users"], min_accounts=10)
+    flagged = set(rings.iloc[0]["user_ids"])
+    truth = set(truths.fraud_user_ids)
+    precision = len(flagged & truth) / len(flagged)
+    recall = len(flagged & truth) / len(truth)
+    assert precision >= 0.9 and recall >= 0.9
+    top = rings.iloc[0]
+    assert top["devices"] <= 3 and top["coupon"] == "NEW20" and top["coupon_share"] == 1.0
+    assert len(rings) == 1                      # nothing else that large
+
+
+def test_pace_monitor_by_hand():
+    orders = pd.DataFrame({"gmv": [10.0, 10.0, 40.0],
+                           "order_time": pd.to_datetime(["2026-01-01 10:30", "2026-01-01 20:10",
+                                                         "2026-01-02 10:05"])})
+    pm = ac.pace_monitor(orders, 100.0, "2026-01-02", "2026-01-02", baseline_days=1)
+    at10 = pm.set_index("hour").loc["2026-01-02 10:00"]
+    assert at10["target_pace"] == 50.0 and at10["cumulative_gmv"] == 40.0
+    assert at10["alert"]                          # 0.8 < 0.9
+    assert pm["target_pace"].iloc[-1] == 100.0
