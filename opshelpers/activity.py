@@ -167,7 +167,11 @@ def postmortem(goals: dict, actuals: dict, higher_is_better: dict | None = None
     for k, goal in goals.items():
         act = actuals[k]
         up = better.get(k, True)
-        att = act / goal if up else goal / act
-        rows.append({"kpi": k, "goal": goal, "actual": act, "attainment": round(att, 3),
-                     "status": "met" if att >= 1 else "missed"})
+        met = act >= goal if up else act <= goal
+        if goal == 0 or act == 0:
+            att = np.nan                      # a ratio to zero means nothing: status only
+        else:
+            att = round(act / goal if up else goal / act, 3)
+        rows.append({"kpi": k, "goal": goal, "actual": act, "attainment": att,
+                     "status": "met" if met else "missed"})
     return pd.DataFrame(rows)

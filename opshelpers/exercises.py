@@ -254,6 +254,63 @@ def _shanjian_per_week() -> float:
     return float((x["account"] == "competitor_shanjian").sum() / weeks)
 
 
+# ---- 05_activity
+def _burst_gmv() -> float:
+    o = load_sample("orders")
+    return float(o.loc[o["order_time"].between("2026-06-11", "2026-06-18 23:59:59"),
+                       "gmv"].sum())
+
+
+def _burst_lift() -> float:
+    o = load_sample("orders")
+    daily = o.groupby(o["order_time"].dt.normalize())["gmv"].sum()
+    base = daily["2026-05-11":"2026-05-31"].mean()
+    return float(daily["2026-06-11":"2026-06-18"].mean() / base - 1)
+
+
+def _ring_accounts() -> int:
+    return int(load_sample("orders").groupby("device_id")["user_id"].nunique().max())
+
+
+def _checkout_outcomes() -> pd.DataFrame:
+    ab = load_sample("ab_assignments").query("experiment == 'checkout_button'")
+    o = load_sample("orders")
+    m = ab.merge(o[["user_id", "order_time", "paid"]], on="user_id", how="left")
+    m = m[(m["order_time"] >= m["assigned_time"]) & (m["order_time"] < "2026-05-13")]
+    pre = o[o["order_time"] < "2026-04-01"].groupby("user_id")["paid"].sum()
+    return ab.assign(converted=ab["user_id"].isin(m["user_id"]),
+                     revenue=ab["user_id"].map(m.groupby("user_id")["paid"].sum()).fillna(0),
+                     pre=ab["user_id"].map(pre).fillna(0))
+
+
+def _checkout_diff() -> float:
+    rate = _checkout_outcomes().groupby("variant")["converted"].mean()
+    return float(rate["B"] - rate["A"])
+
+
+def _variance_reduction() -> float:
+    d = _checkout_outcomes()
+    return float(np.corrcoef(d["pre"], d["revenue"])[0, 1] ** 2)
+
+
+def _srm_experiment() -> str:
+    from scipy.stats import chisquare
+
+    ab = load_sample("ab_assignments")
+    tests = ab[ab["experiment"] != "winback_0510"]
+    p = tests.groupby("experiment")["variant"].apply(lambda v: chisquare(v.value_counts()).pvalue)
+    return str(p.idxmin())
+
+
+def _sample_size_needed() -> float:
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    es = proportion_effectsize(0.185, 0.17)
+    return float(np.ceil(NormalIndPower().solve_power(effect_size=abs(es), alpha=0.05,
+                                                      power=0.8)))
+
+
 QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q1_kol_march_signups", "00_start_here",
              "How many users signed up through the KOL channel in March 2026?",
@@ -363,6 +420,25 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q6_shanjian_per_week", "04_content",
              "competitor_shanjian's Xiaohongshu posts per week", _shanjian_per_week,
              "number", 0.1, "posts ÷ weeks covered by all Xiaohongshu posts in the data"),
+    Question("q1_burst_gmv", "05_activity", "Total GMV during the 618 burst (06-11 … 06-18)",
+             _burst_gmv, "number", 1.0, "sum gmv (before discounts) of orders on those days"),
+    Question("q2_burst_lift", "05_activity",
+             "Burst GMV per day ÷ mean daily GMV of 05-11 … 05-31, minus 1",
+             _burst_lift, "number", 0.02, "daily GMV first, then the two means"),
+    Question("q3_ring_accounts", "05_activity",
+             "How many accounts share the most-shared device?", _ring_accounts, "number", 0,
+             "distinct user_id per device_id in orders; the maximum"),
+    Question("q4_checkout_diff", "05_activity",
+             "Checkout test: conversion of B minus A (fraction)", _checkout_diff, "number",
+             0.002, "converted = an order after assignment, up to 2026-05-12"),
+    Question("q5_variance_reduction", "05_activity",
+             "CUPED variance reduction on test revenue with pre-April revenue as covariate",
+             _variance_reduction, "number", 0.01, "1 − var(adjusted)/var(raw) = corr(x, y)²"),
+    Question("q6_srm_experiment", "05_activity", "Which A/B test has a sample-ratio mismatch?",
+             _srm_experiment, "text", 0, "χ² test of the variant counts of each test"),
+    Question("q7_sample_size", "05_activity",
+             "Users per arm to detect 17 % → 18.5 % with 80 % power, α = 0.05",
+             _sample_size_needed, "number", 5, "experiments.sample_size(0.17, 0.015)"),
 ]}
 
 
