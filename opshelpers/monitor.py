@@ -12,8 +12,8 @@ from statsmodels.tsa.seasonal import STL
 
 from .metrics import ratio, require
 
-__all__ = ["kpi_table", "stickiness", "kpi_tree", "detect_anomalies", "drill_down",
-           "user_paths"]
+__all__ = ["kpi_table", "stickiness", "kpi_tree", "detect_anomalies", "level_shift",
+           "drill_down", "user_paths"]
 
 
 def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
@@ -124,13 +124,17 @@ def kpi_tree(kpis: pd.DataFrame, before, after) -> pd.DataFrame:
 
 
 def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
-                     trend_days: int = 29, burn_in: int = 0) -> pd.DataFrame:
+                     trend_days: int = 29, burn_in: int = 0, sustained: int = 7,
+                     sustained_threshold: float = 5.0,
+                     known_events: list[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Flag days far from what trend and weekly seasonality predict (STL + robust z).
 
     A robust STL (statsmodels) splits the series into trend, weekly seasonal and
-    residual; residuals are scaled by 1.4826 × MAD, and days with |z| > threshold are
-    flagged, with the expected value and the interval expected ± threshold × scale.
-    The first `burn_in` days (e.g. a launch ramp) are never flagged.
+    residual; residuals are scaled by 1.4826 × MAD into z. A day is flagged when
+    |z| > threshold (a spike or dip), or when it lies in a run of `sustained` days
+    whose mean z × √sustained exceeds `sustained_threshold` (a week-long dip that no
+    single day shows clearly), with its own z of the same sign beyond 1. Days inside `known_events` (campaigns, holidays) are marked
+    `known` instead; the first `burn_in` days (a launch ramp) are never flagged.
     """
     s = pd.Series(series).astype(float)
     if not isinstance(s.index, pd.DatetimeIndex):
@@ -148,12 +152,57 @@ def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
     mad = (resid - resid.median()).abs().median()
     scale = 1.4826 * mad if mad > 0 else resid.std()
     z = (resid - resid.median()) / scale
+    run = z.rolling(sustained, center=True, min_periods=sustained).mean() * np.sqrt(sustained)
+    in_run = pd.Series(False, index=s.index)
+    for i in np.flatnonzero(run.abs().to_numpy() > sustained_threshold):
+        lo, hi = i - sustained // 2, i + sustained // 2 + 1
+        window = z.iloc[lo:hi]
+        same = (np.sign(window) == np.sign(run.iloc[i])) & (window.abs() > 1.0)
+        in_run.loc[window.index[same]] = True
     out = pd.DataFrame({"date": s.index, "value": s.to_numpy(), "expected": expected.round(2),
                         "low": (expected - threshold * scale).round(2),
                         "high": (expected + threshold * scale).round(2),
-                        "z": z.round(2)})
-    out["anomaly"] = (out["z"].abs() > threshold) & (np.arange(len(out)) >= burn_in)
-    return out
+                        "z": z.round(2), "run_z": run.round(2)})
+    flag = ((out["z"].abs() > threshold) | in_run.to_numpy()) & \
+        (np.arange(len(out)) >= burn_in)
+    known = np.zeros(len(out), bool)
+    for first, last in known_events or []:
+        known |= out["date"].between(pd.Timestamp(first), pd.Timestamp(last)).to_numpy()
+    out["known"] = flag & known
+    out["anomaly"] = flag & ~known
+    out["kind"] = np.where(~flag, "", np.where(out["z"] > 0, "spike", "dip"))
+    return out.reset_index(drop=True)
+
+
+def level_shift(series: pd.Series, min_days: int = 14, permutations: int = 199,
+                alpha: float = 0.01, seed: int = 0) -> pd.DataFrame:
+    """The day a daily series' level changed most, with a permutation p-value.
+
+    For series without a trend (rates such as a channel's daily conversion): the split
+    that most reduces the squared error of "one mean before, another after" wins; the
+    p-value comes from shuffling the days `permutations` times.
+    """
+    s = pd.Series(series).astype(float).dropna()
+    if len(s) < 2 * min_days:
+        raise ValueError(f"need at least {2 * min_days} days, got {len(s)}")
+    rng = np.random.default_rng(seed)
+
+    def best(x):
+        k = np.arange(min_days, len(x) - min_days + 1)
+        c = np.cumsum(x)
+        m1, m2 = c[k - 1] / k, (c[-1] - c[k - 1]) / (len(x) - k)
+        gain = k * (len(x) - k) / len(x) * (m1 - m2) ** 2      # SSE reduction
+        j = int(np.argmax(gain))
+        return gain[j], int(k[j])
+
+    x = s.to_numpy()
+    stat, k = best(x)
+    perm = [best(rng.permutation(x))[0] for _ in range(permutations)]
+    p = (1 + sum(g >= stat for g in perm)) / (permutations + 1)
+    return pd.DataFrame([{"change_date": s.index[k], "mean_before": round(x[:k].mean(), 4),
+                          "mean_after": round(x[k:].mean(), 4),
+                          "change": round(x[k:].mean() - x[:k].mean(), 4), "p_value": p,
+                          "significant": p < alpha}])
 
 
 def drill_down(data: pd.DataFrame, dimension: str, time: str, before: tuple, after: tuple,
