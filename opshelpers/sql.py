@@ -1,0 +1,157 @@
+"""The core metrics as SQL, run on DuckDB (embedded, no server).
+
+The SQL is plain and readable: it runs on DuckDB as is and, with the noted changes,
+on warehouses (Postgres, Hive/Spark SQL, ClickHouse): `date_trunc('week', …)` and
+`INTERVAL 7 DAY` are the usual spots to adapt. Tables can be DataFrames or CSV/Parquet
+files (`read_parquet('events.parquet')` in the FROM clause).
+
+>>> import pandas as pd
+>>> e = pd.DataFrame({"user_id": [1, 1, 2], "event_time": pd.to_datetime(
+...     ["2026-01-01 09:00", "2026-01-01 10:00", "2026-01-01 11:00"]), "event": "app_open"})
+>>> int(query(DAU, events=e)["dau"].iloc[0])
+2
+
+Taught in 06_data §SQL.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+__all__ = ["connect", "query", "DAU", "retention_sql", "funnel_sql", "CHANNEL_REPORT",
+           "RFM_SUMMARY"]
+
+
+def connect(**tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with each DataFrame registered under its name."""
+    con = duckdb.connect()
+    try:   # no progress bar in notebooks or logs (some DuckDB builds refuse the setting)
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
+    for name, df in tables.items():
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"table {name!r} must be a DataFrame, got {type(df).__name__}")
+        con.register(name, df)
+    return con
+
+
+def query(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
+    """Run `sql` against the given DataFrames (referenced by their keyword names)."""
+    con = connect(**tables)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+DAU = """
+SELECT CAST(event_time AS DATE) AS day,
+       count(DISTINCT user_id)  AS dau
+FROM events
+GROUP BY 1
+ORDER BY 1
+"""
+
+
+def retention_sql(days=(1, 7, 30), cohort: str = "week") -> str:
+    """N-day retention per signup cohort, censoring-aware (users who cannot have
+    reached day N yet are not eligible). Same definition as `users.retention`."""
+    if cohort not in ("day", "week", "month"):
+        raise ValueError("cohort must be 'day', 'week' or 'month'")
+    day_list = ", ".join(str(int(d)) for d in days)
+    return f"""
+WITH active AS (
+    SELECT DISTINCT user_id, CAST(event_time AS DATE) AS day FROM events
+),
+cohorts AS (
+    SELECT user_id, CAST(signup_time AS DATE) AS signup_day,
+           CAST(date_trunc('{cohort}', signup_time) AS DATE) AS cohort
+    FROM users
+),
+last_day AS (SELECT max(day) AS last_day FROM active),
+n AS (SELECT unnest([{day_list}]) AS day)
+SELECT c.cohort, n.day,
+       count(*) AS cohort_size,
+       count(*) FILTER (WHERE c.signup_day + n.day <= l.last_day) AS eligible,
+       count(a.user_id) FILTER (WHERE c.signup_day + n.day <= l.last_day) AS retained
+FROM cohorts c CROSS JOIN n CROSS JOIN last_day l
+LEFT JOIN active a ON a.user_id = c.user_id AND a.day = c.signup_day + n.day
+GROUP BY ALL
+ORDER BY c.cohort, n.day
+"""
+
+
+def funnel_sql(steps: list[str], window_days: int = 7) -> str:
+    """Ordered funnel, same definition as `users.funnel`: users per step."""
+    if len(steps) < 2:
+        raise ValueError("a funnel needs at least two steps")
+    for s in steps:
+        if "'" in s:
+            raise ValueError(f"step names cannot contain quotes: {s!r}")
+    parts = [f"""s1 AS (
+    SELECT user_id, min(event_time) AS t0, min(event_time) AS t
+    FROM events WHERE event = '{steps[0]}' GROUP BY user_id
+)"""]
+    for k, step in enumerate(steps[1:], start=2):
+        parts.append(f"""s{k} AS (
+    SELECT p.user_id, p.t0, min(e.event_time) AS t
+    FROM s{k - 1} p JOIN events e
+      ON e.user_id = p.user_id AND e.event = '{step}'
+     AND e.event_time >= p.t AND e.event_time <= p.t0 + INTERVAL {int(window_days)} DAY
+    GROUP BY p.user_id, p.t0
+)""")
+    counts = "\nUNION ALL ".join(f"SELECT {k} AS step, '{s}' AS event, count(*) AS users "
+                                 f"FROM s{k}" for k, s in enumerate(steps, start=1))
+    return "WITH " + ",\n".join(parts) + "\n" + counts + "\nORDER BY step"
+
+
+CHANNEL_REPORT = """
+WITH cost AS (
+    SELECT channel, sum(spend) AS spend, sum(impressions) AS impressions,
+           sum(clicks) AS clicks
+    FROM channel_daily GROUP BY channel
+),
+reach AS (
+    SELECT channel, count(*) AS visits, count(*) FILTER (WHERE signed_up) AS signups
+    FROM visits GROUP BY channel
+),
+sales AS (
+    SELECT v.channel, count(DISTINCT o.user_id) AS buyers, count(*) AS orders,
+           sum(o.paid) AS revenue
+    FROM orders o JOIN visits v ON v.user_id = o.user_id AND v.signed_up
+    GROUP BY v.channel
+)
+SELECT r.channel, c.spend, c.impressions, c.clicks, r.visits, r.signups,
+       coalesce(s.buyers, 0) AS buyers, coalesce(s.orders, 0) AS orders,
+       coalesce(s.revenue, 0) AS revenue,
+       r.signups / r.visits AS cvr,
+       CASE WHEN c.spend > 0 THEN c.spend / r.signups END AS cpa,
+       CASE WHEN c.spend > 0 THEN coalesce(s.revenue, 0) / c.spend - 1 END AS roi
+FROM reach r LEFT JOIN cost c USING (channel) LEFT JOIN sales s USING (channel)
+ORDER BY r.channel
+"""
+
+RFM_SUMMARY = """
+WITH per_day AS (
+    SELECT user_id, CAST(order_time AS DATE) AS day, sum(paid) AS amount, count(*) AS n
+    FROM orders GROUP BY 1, 2
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY day) AS k FROM per_day
+),
+stop AS (SELECT max(day) AS stop FROM per_day)
+SELECT user_id,
+       count(*) - 1                                        AS frequency,
+       max(day) - min(day)                                 AS recency,
+       any_value(stop) - min(day)                          AS "T",
+       coalesce(sum(amount) FILTER (WHERE k > 1) / nullif(count(*) - 1, 0), 0)
+                                                           AS monetary_value,
+       any_value(stop) - max(day)                          AS recency_days,
+       sum(n)                                              AS orders,
+       sum(amount)                                         AS revenue
+FROM ranked, stop
+GROUP BY user_id
+ORDER BY user_id
+"""

@@ -1,0 +1,69 @@
+"""opshelpers.sql: every core metric in DuckDB SQL equals the pandas helpers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import opshelpers as ops
+from opshelpers import sql, traffic, users as us
+
+
+@pytest.fixture(scope="module")
+def s():
+    names = ("users", "events", "orders", "visits", "channel_daily")
+    return {n: ops.load_sample(n) for n in names}
+
+
+def test_dau_equals_pandas(s):
+    ours = s["events"].groupby(s["events"]["event_time"].dt.normalize())["user_id"].nunique()
+    got = sql.query(sql.DAU, events=s["events"])
+    assert got["dau"].tolist() == ours.tolist()
+
+
+@pytest.mark.parametrize("cohort,freq", [("week", "W"), ("month", "M")])
+def test_retention_equals_pandas(s, cohort, freq):
+    ours = us.retention(s["users"], s["events"], days=(1, 7, 30), cohort=freq)
+    got = sql.query(sql.retention_sql((1, 7, 30), cohort), users=s["users"],
+                    events=s["events"])
+    got["cohort"] = pd.to_datetime(got["cohort"])
+    m = ours.merge(got, on=["cohort", "day"], suffixes=("", "_sql"))
+    assert len(m) == len(ours) == len(got)
+    for col in ("cohort_size", "eligible", "retained"):
+        assert (m[col] == m[f"{col}_sql"]).all(), col
+
+
+def test_funnel_equals_pandas(s):
+    steps = ["app_open", "view_product", "add_to_cart", "checkout", "purchase"]
+    ours = us.funnel(s["events"], steps, window="7D")["users"].tolist()
+    got = sql.query(sql.funnel_sql(steps, 7), events=s["events"])["users"].tolist()
+    assert got == ours
+
+
+def test_channel_report_equals_pandas(s):
+    ours = traffic.channel_report(s["channel_daily"], s["visits"], s["orders"]).set_index(
+        "channel").sort_index()
+    got = sql.query(sql.CHANNEL_REPORT, channel_daily=s["channel_daily"], visits=s["visits"],
+                    orders=s["orders"]).set_index("channel").sort_index()
+    for col in ("visits", "signups", "buyers", "orders"):
+        assert (got[col] == ours[col]).all(), col
+    assert np.allclose(got["revenue"], ours["revenue"], atol=0.01)
+    assert np.allclose(got["roi"].astype(float), ours["roi"].astype(float), atol=1e-3,
+                       equal_nan=True)
+
+
+def test_rfm_equals_pandas(s):
+    ours = us.rfm_summary(s["orders"])
+    got = sql.query(sql.RFM_SUMMARY, orders=s["orders"]).set_index("user_id")
+    for col in ("frequency", "recency", "T", "recency_days", "orders"):
+        assert (got[col].astype(float) == ours[col].astype(float)).all(), col
+    assert np.allclose(got["monetary_value"], ours["monetary_value"], atol=1e-3)
+    assert np.allclose(got["revenue"], ours["revenue"], atol=0.01)
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="must be a DataFrame"):
+        sql.connect(events=[1, 2])
+    with pytest.raises(ValueError, match="cohort must be"):
+        sql.retention_sql(cohort="year")
+    with pytest.raises(ValueError, match="cannot contain quotes"):
+        sql.funnel_sql(["a", "b'; DROP TABLE x; --"])
