@@ -1,0 +1,48 @@
+"""opshelpers.reports: the weekly review's numbers, HTML and an Excel file that opens."""
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import opshelpers as ops
+from opshelpers import reports
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return {n: ops.load_sample(n) for n in ("events", "orders", "visits", "posts", "campaigns")}
+
+
+def test_weekly_review_numbers(tables):
+    r = reports.weekly_report(tables, "2026-04-20")
+    k = r["kpis"].set_index("kpi")
+    ev = tables["events"]
+    day = ev["event_time"].dt.normalize()
+    dau = ev[day.between("2026-04-20", "2026-04-26")].groupby(day)["user_id"].nunique()
+    assert k.loc["active_users (per day)", "this_week"] == pytest.approx(dau.mean(), abs=1e-3)
+    assert r["channels"].iloc[0]["channel"] == "xiaohongshu"          # worst signups WoW
+    conv = r["conversion"]
+    assert conv["channel"].tolist() == ["xiaohongshu"]
+    assert conv["change_date"].iloc[0] == pd.Timestamp("2026-04-20")
+    assert "checkin_challenge" in set(r["campaigns"]["campaign_id"])
+
+
+def test_html_and_excel(tables, tmp_path):
+    r = reports.weekly_report(tables, "2026-04-20")
+    page = reports.to_html(r, tmp_path / "w.html", "Weekly review 2026-04-20", notes="a\n\nb")
+    text = page.read_text(encoding="utf-8")
+    assert "<h2>kpis</h2>" in text and "xiaohongshu" in text and "<p>b</p>" in text
+    book = openpyxl.load_workbook(reports.to_excel(r, tmp_path / "w.xlsx"))
+    assert book.sheetnames == list(r)
+    ws = book["daily"]
+    assert ws.cell(1, 2).value == "active_users" and ws.cell(2, 2).value == 917
+    assert len(ws._charts) == 1
+
+
+def test_bad_weeks(tables):
+    with pytest.raises(ValueError, match="is a Tuesday; weeks start on Monday"):
+        reports.weekly_report(tables, "2026-04-21")
+    with pytest.raises(ValueError, match="a partial week is not reviewed"):
+        reports.weekly_report(tables, "2026-06-29")
+    with pytest.raises(KeyError, match="needs the 'posts' table"):
+        reports.weekly_report({k: v for k, v in tables.items() if k != "posts"}, "2026-04-20")
