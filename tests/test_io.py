@@ -154,3 +154,16 @@ def test_validate_in_memory_frame():
                        "event": ["app_open", "purchase"]})
     good, report = ops.validate(df, "events")
     assert len(good) == 1 and report["n_rows"].tolist() == [1]
+
+
+def test_pseudonymize_is_keyed_and_joinable():
+    a = pd.DataFrame({"phone": ["13800138000", "13900139000", None], "x": [1, 2, 3]})
+    b = pd.DataFrame({"phone": ["13900139000"]})
+    pa, pb = ops.io.pseudonymize(a, ["phone"], "s1"), ops.io.pseudonymize(b, ["phone"], "s1")
+    assert pa.loc[1, "phone"] == pb.loc[0, "phone"]                  # joins still work
+    assert "13800138000" not in pa.to_string() and pd.isna(pa.loc[2, "phone"])
+    assert ops.io.pseudonymize(a, ["phone"], "s2").loc[0, "phone"] != pa.loc[0, "phone"]
+    with pytest.raises(ValueError, match="non-empty secret"):
+        ops.io.pseudonymize(a, ["phone"], "")
+    with pytest.raises(KeyError, match=r"no column\(s\) \['wechat'\]"):
+        ops.io.pseudonymize(a, ["wechat"], "s")
