@@ -11,12 +11,15 @@ import warnings
 
 from .exercises import check, check_all
 from . import glossary, io, plots, schema
+from . import (activity, community, content, experiments, monitor, reports, sql,  # noqa: E402
+               traffic, users)
 from .glossary import METRICS, term
 from .io import load_sample, read_table, validate
 
 __version__ = "0.1.0"
 __all__ = ["setup", "load_sample", "read_table", "validate", "check", "check_all",
-           "glossary", "io", "plots", "schema", "term", "METRICS"]
+           "glossary", "io", "plots", "schema", "term", "METRICS", "activity", "community",
+           "content", "experiments", "monitor", "reports", "sql", "traffic", "users"]
 
 
 def setup(seed: int = 0) -> None:

@@ -311,6 +311,68 @@ def _sample_size_needed() -> float:
                                                       power=0.8)))
 
 
+# ---- 06_data
+def _daily_dau() -> pd.Series:
+    e = load_sample("events")
+    return e.groupby(e["event_time"].dt.normalize())["user_id"].nunique()
+
+
+def _dip_change() -> float:
+    dau = _daily_dau()
+    return float(dau["2026-03-10":"2026-03-16"].mean() / dau["2026-03-03":"2026-03-09"].mean()
+                 - 1)
+
+
+def _june_stickiness() -> float:
+    e = load_sample("events")
+    day = e["event_time"].dt.normalize()
+    ratios = []
+    for d in pd.date_range("2026-06-01", "2026-06-30"):
+        mau = e.loc[(day > d - pd.Timedelta(days=30)) & (day <= d), "user_id"].nunique()
+        ratios.append(e.loc[day == d, "user_id"].nunique() / mau)
+    return float(np.mean(ratios))
+
+
+def _dip_driver() -> str:
+    e = load_sample("events").merge(load_sample("users")[["user_id", "channel"]])
+    day = e["event_time"].dt.normalize()
+    active = e.assign(day=day).drop_duplicates(["user_id", "day"])
+    before = active[active["day"].between("2026-03-03", "2026-03-09")]["channel"].value_counts()
+    after = active[active["day"].between("2026-03-10", "2026-03-16")]["channel"].value_counts()
+    return str((after - before).idxmin())
+
+
+def _may_day_dau() -> int:
+    return int(_daily_dau()["2026-05-01"])
+
+
+def _top_factor() -> str:
+    o = load_sample("orders")
+    dau = _daily_dau()
+
+    def level(lo, hi):
+        d = o[o["order_time"].dt.normalize().between(lo, hi)]
+        days = len(pd.date_range(lo, hi))
+        users = dau[lo:hi].mean()
+        payers = d.groupby(d["order_time"].dt.normalize())["user_id"].nunique().sum() / days
+        n, g = len(d) / days, d["paid"].sum() / days
+        return {"dau": users, "paying_rate": payers / users, "orders_per_payer": n / payers,
+                "aov": g / n, "gmv": g}
+
+    a, b = level("2026-05-11", "2026-05-31"), level("2026-06-11", "2026-06-18")
+    lm = (b["gmv"] - a["gmv"]) / (np.log(b["gmv"]) - np.log(a["gmv"]))
+    contrib = {k: lm * np.log(b[k] / a[k]) for k in ("dau", "paying_rate",
+                                                     "orders_per_payer", "aov")}
+    return max(contrib, key=contrib.get)
+
+
+def _cart_abandon() -> float:
+    e = load_sample("events")
+    carted = set(e.loc[e["event"] == "add_to_cart", "user_id"])
+    checked = set(e.loc[e["event"] == "checkout", "user_id"])
+    return len(carted - checked) / len(carted)
+
+
 QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q1_kol_march_signups", "00_start_here",
              "How many users signed up through the KOL channel in March 2026?",
@@ -439,6 +501,25 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
     Question("q7_sample_size", "05_activity",
              "Users per arm to detect 17 % → 18.5 % with 80 % power, α = 0.05",
              _sample_size_needed, "number", 5, "experiments.sample_size(0.17, 0.015)"),
+    Question("q1_dip_change", "06_data",
+             "Mean DAU of 03-10…03-16 vs 03-03…03-09, as a change (e.g. −0.05)",
+             _dip_change, "number", 0.005, "daily DAU first, then the two weekly means"),
+    Question("q2_june_stickiness", "06_data", "Mean DAU/MAU (30-day MAU) over June",
+             _june_stickiness, "number", 0.003, "monitor.stickiness, then the June mean"),
+    Question("q3_dip_driver", "06_data",
+             "Which acquisition channel's users explain most of the March DAU dip?",
+             _dip_driver, "text", 0, "monitor.drill_down on active user-days by channel"),
+    Question("q4_may_day_dau", "06_data", "With SQL: how many users were active on 2026-05-01?",
+             _may_day_dau, "number", 0, "SELECT count(DISTINCT user_id) … WHERE "
+             "CAST(event_time AS DATE) = '2026-05-01'"),
+    Question("q5_top_factor", "06_data",
+             "Which GMV-tree factor contributed most to the 618-burst GMV rise "
+             "(vs 05-11…05-31)?", _top_factor, "text", 0,
+             "monitor.kpi_tree with the two date ranges; the largest contribution"),
+    Question("q6_cart_abandon", "06_data",
+             "Share of users who added to cart but never reached checkout",
+             _cart_abandon, "number", 0.002, "users with add_to_cart minus users with "
+             "checkout, over users with add_to_cart"),
 ]}
 
 
