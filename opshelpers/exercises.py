@@ -355,7 +355,7 @@ def _top_factor() -> str:
         days = len(pd.date_range(lo, hi))
         users = dau[lo:hi].mean()
         payers = d.groupby(d["order_time"].dt.normalize())["user_id"].nunique().sum() / days
-        n, g = len(d) / days, d["paid"].sum() / days
+        n, g = len(d) / days, d["gmv"].sum() / days
         return {"dau": users, "paying_rate": payers / users, "orders_per_payer": n / payers,
                 "aov": g / n, "gmv": g}
 
@@ -371,6 +371,52 @@ def _cart_abandon() -> float:
     carted = set(e.loc[e["event"] == "add_to_cart", "user_id"])
     checked = set(e.loc[e["event"] == "checkout", "user_id"])
     return len(carted - checked) / len(carted)
+
+
+# ---- 07_capstone_weekly_review (week 2026-04-20 … 04-26)
+WEEK, LAST = ("2026-04-20", "2026-04-26"), ("2026-04-13", "2026-04-19")
+
+
+def _week_dau() -> float:
+    return float(_daily_dau()[WEEK[0]:WEEK[1]].mean())
+
+
+def _week_gmv_wow() -> float:
+    o = load_sample("orders")
+    day = o["order_time"].dt.normalize()
+    return float(o.loc[day.between(*WEEK), "paid"].sum() / o.loc[day.between(*LAST),
+                                                                 "paid"].sum() - 1)
+
+
+def _week_signups(visits, window):
+    day = visits["visit_time"].dt.normalize()
+    return visits[day.between(*window)].groupby("channel")["signed_up"].sum()
+
+
+def _worst_channel() -> str:
+    v = load_sample("visits")
+    return str((_week_signups(v, WEEK) - _week_signups(v, LAST)).idxmin())
+
+
+def _xhs_cvr_week() -> float:
+    v = load_sample("visits")
+    x = v[(v["channel"] == "xiaohongshu") & v["visit_time"].dt.normalize().between(*WEEK)]
+    return float(x["signed_up"].mean())
+
+
+def _lost_signups() -> float:
+    v = load_sample("visits")
+    x = v[v["channel"] == "xiaohongshu"]
+    day = x["visit_time"].dt.normalize()
+    before = x[day.between("2026-03-23", "2026-04-19")]["signed_up"].mean()
+    week = x[day.between(*WEEK)]
+    return float(len(week) * before - week["signed_up"].sum())
+
+
+def _ending_campaign() -> str:
+    c = load_sample("campaigns")
+    ends = c[c["end_date"].between(*WEEK)]
+    return str(ends["campaign_id"].iloc[0])
 
 
 QUESTIONS: dict[str, Question] = {q.qid: q for q in [
@@ -520,6 +566,24 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
              "Share of users who added to cart but never reached checkout",
              _cart_abandon, "number", 0.002, "users with add_to_cart minus users with "
              "checkout, over users with add_to_cart"),
+    Question("q1_week_dau", "07_capstone_weekly_review", "Mean DAU in the week of 20 April",
+             _week_dau, "number", 0.5, "daily DAU 04-20 … 04-26, then the mean"),
+    Question("q2_week_gmv_wow", "07_capstone_weekly_review",
+             "Revenue (paid amount) this week vs last week, as a change", _week_gmv_wow,
+             "number", 0.003, "sum paid per week (Mon–Sun), this / last − 1"),
+    Question("q3_worst_channel", "07_capstone_weekly_review",
+             "Which channel lost the most signups week over week?", _worst_channel, "text",
+             0, "signups per channel this week minus last week; the most negative"),
+    Question("q4_xhs_cvr_week", "07_capstone_weekly_review",
+             "Xiaohongshu's visit → signup conversion this week", _xhs_cvr_week, "number",
+             0.002, "mean of signed_up for its visits this week"),
+    Question("q5_lost_signups", "07_capstone_weekly_review",
+             "Signups lost this week if XHS had kept its CVR of the 4 weeks before",
+             _lost_signups, "number", 3.0, "this week's XHS visits × CVR of 03-23 … 04-19, "
+             "minus this week's XHS signups"),
+    Question("q6_ending_campaign", "07_capstone_weekly_review",
+             "Which campaign ended this week? (campaign_id)", _ending_campaign, "text", 0,
+             "campaigns whose end_date falls in the week"),
 ]}
 
 

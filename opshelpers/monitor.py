@@ -19,12 +19,13 @@ __all__ = ["kpi_table", "stickiness", "kpi_tree", "detect_anomalies", "level_shi
 def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     """Core KPIs per period with period-over-period change.
 
-    active_users (DAU for "D"), new_users (signup events), payers, orders, gmv (paid
-    amount), paying_rate, orders_per_payer, aov, arpu. Daily tables add `*_dod` and the
+    active_users (DAU for "D"), new_users (signup events), payers, orders, gmv (order
+    value before discounts), paid (revenue after discounts), paying_rate,
+    orders_per_payer, aov (= gmv / orders), arpu (= paid / active users). Daily tables add `*_dod` and the
     same-weekday comparison `*_wow`; weekly `*_wow`; monthly `*_mom`.
     """
     require(events, ["user_id", "event_time", "event"], "kpi_table(events)")
-    require(orders, ["user_id", "order_time", "paid"], "kpi_table(orders)")
+    require(orders, ["user_id", "order_time", "gmv", "paid"], "kpi_table(orders)")
     per = (lambda t: t.dt.normalize()) if freq == "D" else \
         (lambda t: t.dt.to_period(freq).dt.start_time)
     e_p, o_p = per(events["event_time"]), per(orders["order_time"])
@@ -33,7 +34,7 @@ def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd
         "new_users": events[events["event"] == "signup"].groupby(
             e_p[events["event"] == "signup"]).size()})
     o = orders.groupby(o_p).agg(payers=("user_id", "nunique"), orders=("paid", "size"),
-                                gmv=("paid", "sum"))
+                                gmv=("gmv", "sum"), paid=("paid", "sum"))
     out = out.join(o).fillna(0)
     out.index.name = "period"
     for c in ("new_users", "payers", "orders"):
@@ -41,8 +42,8 @@ def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd
     out["paying_rate"] = ratio(out["payers"], out["active_users"])
     out["orders_per_payer"] = ratio(out["orders"], out["payers"])
     out["aov"] = ratio(out["gmv"], out["orders"])
-    out["arpu"] = ratio(out["gmv"], out["active_users"])
-    base = ["active_users", "new_users", "gmv", "paying_rate", "aov"]
+    out["arpu"] = ratio(out["paid"], out["active_users"])
+    base = ["active_users", "new_users", "gmv", "paid", "paying_rate", "aov"]
     if freq == "D":
         for c in base:
             out[f"{c}_dod"] = out[c].pct_change(fill_method=None)
@@ -54,7 +55,7 @@ def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd
     out = out.reset_index()
     changes = [c for c in out.columns if c.endswith(("_dod", "_wow", "_mom", "_pop"))]
     out[changes] = out[changes].round(4)   # factor columns keep full precision: the
-    out["gmv"] = out["gmv"].round(2)       # GMV tree must multiply back exactly
+    out[["gmv", "paid"]] = out[["gmv", "paid"]].round(2)   # the tree must multiply back
     return out
 
 

@@ -41,7 +41,7 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
     orders = orders[orders["order_time"] < end + pd.Timedelta(days=1)]
     visits = visits[visits["visit_time"] < end + pd.Timedelta(days=1)]
     daily = monitor.kpi_table(ev, orders, "D").set_index("period")
-    cols = ["active_users", "new_users", "payers", "orders", "gmv"]
+    cols = ["active_users", "new_users", "payers", "orders", "gmv", "paid"]
     this = daily.loc[start:end, cols]
     last = daily.loc[start - pd.Timedelta(days=7):start - pd.Timedelta(days=1), cols]
     kpis = pd.DataFrame({"this_week": this.mean(), "last_week": last.mean()})
