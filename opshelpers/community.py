@@ -9,13 +9,11 @@ Taught in 03_community.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
+from .io import load_word_list
 from .metrics import add_rate, ratio, require
 from .users import active_days
 
@@ -318,12 +316,7 @@ def load_themes(path: str | None = None) -> dict:
 
     Ships as `opshelpers/themes.json`; pass your own JSON file with the same shape.
     """
-    if path is None:
-        text = resources.files("opshelpers").joinpath("themes.json").read_text("utf-8")
-    else:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    d = json.loads(text)
+    d = load_word_list("themes.json", path)
     if "themes" not in d or not isinstance(d["themes"], dict):
         raise ValueError("a theme dictionary needs a 'themes' object: {theme: [keywords]}")
     return d

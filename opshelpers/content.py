@@ -10,14 +10,13 @@ Taught in 04_content.
 
 from __future__ import annotations
 
-import json
 import re
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
+from .io import load_word_list
 from .metrics import add_rate, ratio, require
 
 __all__ = ["engagement", "post_engagement", "posting_heatmap", "title_features",
@@ -160,12 +159,7 @@ def viral_posts(posts: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
 # ------------------------------------------------------------------ compliance (广告法)
 def load_adlaw(path: str | None = None) -> dict:
     """The advertising-law word list (`opshelpers/adlaw.json`, or your own file)."""
-    if path is None:
-        text = resources.files("opshelpers").joinpath("adlaw.json").read_text("utf-8")
-    else:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    d = json.loads(text)
+    d = load_word_list("adlaw.json", path)
     if not isinstance(d.get("rules"), list):
         raise ValueError("an advertising-law list needs 'rules': [{word, category, ...}]")
     return d

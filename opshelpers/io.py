@@ -292,6 +292,18 @@ def _int_column(num: pd.Series) -> pd.Series:
     return num.astype("Int64") if num.isna().any() else num.astype("int64")
 
 
+def load_word_list(packaged: str, path: str | Path | None = None) -> dict:
+    """A JSON word list: the one shipped in the package (`packaged`), or your own file."""
+    import json
+    from importlib import resources
+
+    if path is None:
+        text = resources.files("opshelpers").joinpath(packaged).read_text("utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
 def pseudonymize(df: pd.DataFrame, columns: list[str], secret: str) -> pd.DataFrame:
     """Replace identifying columns (phone, WeChat id …) by keyed hashes before sharing.
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import phrases
-from .scenario import CHANNELS, PAID_CHANNELS, PLATFORMS, THEMES, Scenario
+from .scenario import CHANNELS, PLATFORMS, THEMES, Scenario
 
 __all__ = ["Scenario", "Truths", "generate", "write_tables", "TABLES"]
 
