@@ -169,10 +169,12 @@ class _Generator:
         active, winback = self._winback(users, active, truths)
         self.progress("activity")
         events, sessions = self._events(users, active, invites)
+        del active, invites                      # large at scale: free before the next step
         self.progress("events")
         ab, purchase_mult = self._ab_assignments(users, sessions, truths)
         orders = self._orders(users, members, sessions, purchase_mult, refills)
         events = self._purchase_events(events, sessions, orders)
+        del sessions, refills
         self.progress("orders")
         community_daily = self._community_daily(members, truths)
         self.progress("community")
