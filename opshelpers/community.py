@@ -78,8 +78,7 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
     out = add_rate(out, "active_rate", "active_members", "members")
     out["messages_per_active"] = np.round(ratio(out["messages"], out["active_members"]), 2)
     out["top10_share"] = out["top10_share"].round(3)
-    out["complete"] = out["period"] + pd.tseries.frequencies.to_offset(freq) \
-        - pd.Timedelta(days=1) <= last if freq == "W" else True
+    out["complete"] = out["period"].dt.to_period(freq).dt.end_time.dt.normalize() <= last
     return out
 
 
