@@ -63,10 +63,60 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--no-execute", action="store_true")
     nsub.add_parser("check", help="fail if trainee copies differ from the solutions")
 
+    asp = sub.add_parser("assess", help="hiring exercises: create, solve, grade")
+    asub = asp.add_subparsers(dest="action", required=True)
+    for name in ("new", "solution"):
+        p = asub.add_parser(name, help=f"{name} package for one candidate")
+        p.add_argument("--exercise", required=True)
+        p.add_argument("--candidate", required=True)
+        p.add_argument("--secret", required=True, type=Path, help="file with the secret")
+        p.add_argument("--out", required=True, type=Path)
+    g = asub.add_parser("grade", help="grade one submitted notebook")
+    g.add_argument("submission", type=Path)
+    g.add_argument("--candidate", required=True)
+    g.add_argument("--secret", required=True, type=Path)
+    g.add_argument("--exercise")
+    g.add_argument("--out", type=Path, default=Path("reports"))
+    g.add_argument("--timeout", type=int, default=300, help="seconds for the whole notebook")
+    b = asub.add_parser("batch", help="grade a folder of <candidate>.ipynb into one CSV")
+    b.add_argument("folder", type=Path)
+    b.add_argument("--exercise", required=True)
+    b.add_argument("--secret", required=True, type=Path)
+    b.add_argument("--out", required=True, type=Path)
+
     args = parser.parse_args(argv)
     if args.command == "data":
         return _data(args)
+    if args.command == "assess":
+        return _assess(args)
     return _notebooks(args)
+
+
+def _assess(args) -> int:
+    from . import assess
+
+    if not args.secret.is_file():
+        print(f"opshelpers: secret file {args.secret} not found", file=sys.stderr)
+        return 2
+    try:
+        if args.action in ("new", "solution"):
+            make = assess.new_package if args.action == "new" else assess.solution_package
+            print(f"wrote {make(args.exercise, args.candidate, args.secret, args.out)}")
+        elif args.action == "grade":
+            r = assess.grade(args.submission, args.candidate, args.secret,
+                             exercise=args.exercise, total_timeout=args.timeout,
+                             out=args.out)
+            print(f"{r['candidate']}: {r['score']:.0%} in {r['seconds']} s; report in "
+                  f"{args.out}")
+            for p in r["problems"]:
+                print(f"  problem: {p}")
+        else:
+            table = assess.grade_batch(args.folder, args.exercise, args.secret, args.out)
+            print(f"graded {len(table)} notebook(s) into {args.out}")
+    except (KeyError, ValueError) as err:
+        print(f"opshelpers: {err}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _data(args) -> int:

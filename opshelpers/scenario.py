@@ -32,7 +32,8 @@ class TrafficFacts:
     landing_page_b_lift: float = 1.25          # CVR(lp_b) / CVR(lp_a)
     feed_ads_pause: tuple = ("2026-03-10", "2026-03-16")
     retargeting_share: float = 0.2            # feed-ads users' activity while ads are off
-    xhs_drop_date: str = "2026-04-20"
+    drop_channel: str = "xiaohongshu"           # whose landing conversion breaks …
+    xhs_drop_date: str = "2026-04-20"           # … from this day
     xhs_cvr_after: float = 0.03                # from 0.08
     # cost per click at the start and end of the half-year (CNY)
     cpc_start: dict = field(default_factory=lambda: {

@@ -243,7 +243,7 @@ class _Generator:
             n = day.size
             page_b = rng.random(n) >= 0.5
             cvr = np.full(n, tf.cvr[c])
-            if c == "xiaohongshu":
+            if c == tf.drop_channel:
                 cvr = np.where(xhs_drop[day], tf.xhs_cvr_after, cvr)
             cvr = np.where(page_b, cvr * tf.landing_page_b_lift, cvr)
             parts.append(pd.DataFrame({
