@@ -20,6 +20,7 @@ import html
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -402,17 +403,21 @@ def grade(submission: str | Path, candidate: str, secret, exercise: str | None =
         answers_file = work / "answers.json"
         env = {**os.environ, "http_proxy": "http://127.0.0.1:9",
                "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+        # own process group, so a timeout also kills the kernel the runner started
+        proc = subprocess.Popen(
+            [sys.executable, "-c", RUNNER, str(copy), str(answers_file), json.dumps(names),
+             str(cell_timeout), str(work)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env=env, cwd=work, start_new_session=True)
         try:
-            run = subprocess.run(
-                [sys.executable, "-c", RUNNER, str(copy), str(answers_file), json.dumps(names),
-                 str(cell_timeout), str(work)], capture_output=True, text=True,
-                timeout=total_timeout, env=env, cwd=work)
-            if run.returncode != 0:
-                tail = run.stderr.strip().splitlines()[-1:] or ["(no message)"]
+            stdout, stderr = proc.communicate(timeout=total_timeout)
+            if proc.returncode != 0:
+                tail = stderr.strip().splitlines()[-1:] or ["(no message)"]
                 report["problems"].append(f"execution stopped: {tail[0][:300]}")
             else:
-                errors = json.loads(run.stdout.strip().splitlines()[-1])
+                errors = json.loads(stdout.strip().splitlines()[-1])
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             report["problems"].append(f"execution exceeded {total_timeout} s and was stopped")
         if answers_file.exists():
             given = json.loads(answers_file.read_text())

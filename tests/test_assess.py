@@ -105,6 +105,15 @@ def test_hanging_notebook_is_stopped(packages, tmp_path):
     assert any("execution stopped" in p or "exceeded" in p for p in r["problems"])
 
 
+def test_overall_time_limit_kills_the_run(packages, tmp_path):
+    _, key, blank, _ = packages
+    sub = _edit(blank / "exercise.ipynb", tmp_path / "slow.ipynb",
+                {"# your working here\nq1_uv = None": "import time\ntime.sleep(60)"})
+    r = assess.grade(sub, "c001", key, cell_timeout=120, total_timeout=8)
+    assert "execution exceeded 8 s and was stopped" in r["problems"]
+    assert r["seconds"] < 30
+
+
 def test_tampered_and_broken_notebooks(packages, tmp_path):
     _, key, blank, solution = packages
     renamed = _edit(solution / "exercise.ipynb", tmp_path / "r.ipynb",
