@@ -25,13 +25,13 @@ lab: data
 
 test: data
 	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
-	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks/*.ipynb notebooks/solutions/*.ipynb
 
 unit: data
 	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
 
 nbval: data
-	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks
+	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks/*.ipynb notebooks/solutions/*.ipynb
 
 # After changing opshelpers.synth: rewrite data/ and its manifest, then the notebooks.
 data-regenerate: $(STAMP)

@@ -63,6 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--no-execute", action="store_true")
     nsub.add_parser("check", help="fail if trainee copies differ from the solutions")
 
+    rep = sub.add_parser("report", help="run an analyst template on your own data")
+    rep.add_argument("template", nargs="?", help="template name (see --list)")
+    rep.add_argument("--list", action="store_true", help="list templates and their columns")
+    rep.add_argument("--data", help="your file (CSV/Excel/Parquet); default: the sample")
+    rep.add_argument("--data2", help="the second input, for templates that take two")
+    rep.add_argument("--map", help="ours=yours pairs for --data, e.g. user_id=uid,event_time=ts")
+    rep.add_argument("--map2", help="ours=yours pairs for --data2")
+    rep.add_argument("--param", help="template parameters, e.g. cohort=M,days=1,7,30")
+    rep.add_argument("--out", default="report.html", help="HTML report path")
+    rep.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+
     asp = sub.add_parser("assess", help="hiring exercises: create, solve, grade")
     asub = asp.add_subparsers(dest="action", required=True)
     for name in ("new", "solution"):
@@ -89,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         return _data(args)
     if args.command == "assess":
         return _assess(args)
+    if args.command == "report":
+        from .templates import main_report
+
+        return main_report(args)
     return _notebooks(args)
 
 

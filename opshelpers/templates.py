@@ -1,0 +1,204 @@
+"""Analyst templates: the lessons' analyses on your own export, via `opshelpers report`.
+
+    opshelpers report --list
+    opshelpers report retention --data events.csv --map user_id=uid,event_time=ts \\
+        --param cohort=M --out retention.html
+
+Each template is a parameterised notebook in `notebooks/templates/` (a papermill
+"parameters" cell). Inputs are validated first — a missing column, an unreadable
+encoding or an empty file stops with one message naming the column and the `--map` fix;
+rows that cannot be parsed are dropped *and listed* in the report's data-quality section.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .io import SchemaError, load_sample, read_table
+from .schema import TABLES, Table
+
+__all__ = ["TEMPLATES", "load_input", "save_tables", "validate_inputs", "run_template"]
+
+FOLDER = Path(__file__).resolve().parent.parent / "notebooks" / "templates"
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str
+    data: tuple[str, tuple[str, ...]]                 # (sample table, required columns)
+    data2: tuple[str, tuple[str, ...]] | None = None
+    params: dict = field(default_factory=dict)
+
+
+TEMPLATES: dict[str, Template] = {t.name: t for t in [
+    Template("retention", "Cohort retention", ("events", ("user_id", "event_time")),
+             params={"cohort": "W", "days": "1,7,30"}),
+    Template("funnel", "Ordered funnel", ("events", ("user_id", "event_time", "event")),
+             params={"steps": "app_open,view_product,add_to_cart,checkout,purchase",
+                     "window": "7D"}),
+    Template("rfm", "RFM segments", ("orders", ("user_id", "order_time", "paid"))),
+    Template("channel_roi", "Channel ROI", ("channel_daily", ("date", "channel", "spend",
+                                                                "impressions", "clicks")),
+             ("visits", ("visit_time", "channel", "signed_up", "user_id")),
+             params={"orders": ""}),      # optional orders file: revenue and ROI
+    Template("ab_test", "A/B test readout", ("ab_assignments", ("user_id", "variant")),
+             ("orders", ("user_id", "order_time", "paid")),
+             params={"experiment": "checkout_button", "start": "2026-04-01",
+                     "end": "2026-05-12"}),
+    Template("content", "Content performance", ("posts", ("platform", "publish_time", "title",
+                                                          "impressions", "reads", "likes",
+                                                          "shares", "comments", "saves",
+                                                          "follows"))),
+    Template("kpi_monitor", "KPI monitor with anomalies", ("events", ("user_id", "event_time",
+                                                                      "event")),
+             ("orders", ("user_id", "order_time", "gmv", "paid"))),
+]}
+
+
+def _spec(table: str, required: tuple[str, ...]) -> Table:
+    base = TABLES[table]
+    return Table(base.name, base.chinese, base.grain, base.columns,
+                 optional=tuple(c for c in base.names if c not in required))
+
+
+def load_input(path: str | None, table: str, required, mapping: dict | None = None,
+               max_invalid_share: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(data, problems): the user's file validated, or the sample table when `path` is None.
+
+    Rows that cannot be used are dropped and returned in `problems`; if more than
+    `max_invalid_share` of the rows are bad, the column's type is wrong: stop.
+    """
+    if path is None:
+        return load_sample(table), pd.DataFrame(columns=["column", "problem", "n_rows",
+                                                         "examples"])
+    loaded = read_table(path, mapping or {}, table=_spec(table, tuple(required)),
+                        invalid="report")
+    n_bad = int(loaded.report["n_rows"].max()) if len(loaded.report) else 0
+    total = len(loaded.data) + n_bad
+    if total and n_bad / total > max_invalid_share:
+        worst = loaded.report.sort_values("n_rows").iloc[-1]
+        raise SchemaError(f"{Path(path).name}: column '{worst['column']}' {worst['problem']} "
+                          f"in {n_bad} of {total} rows — is the right column mapped? "
+                          f"e.g. {worst['examples']}")
+    return loaded.data, loaded.report
+
+
+def save_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Key result tables as CSV (UTF-8 with BOM, opens in Excel) and one .xlsx workbook."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, df in tables.items():
+        p = out / f"{name}.csv"
+        df.to_csv(p, index=False, encoding="utf-8-sig")
+        paths.append(p)
+    book = out / "tables.xlsx"
+    with pd.ExcelWriter(book, engine="openpyxl") as xl:
+        for name, df in tables.items():
+            df.to_excel(xl, sheet_name=name[:31], index=False)
+    return paths + [book]
+
+
+def validate_inputs(name: str, data: str | None, data2: str | None,
+                    mapping: dict, mapping2: dict) -> None:
+    """Fail fast, before any notebook runs, with the loader's one clear message."""
+    t = TEMPLATES[name]
+    if data is not None:
+        load_input(data, t.data[0], t.data[1], mapping)
+    if data2 is not None:
+        if t.data2 is None:
+            raise SchemaError(f"template {name!r} takes one input; drop --data2")
+        load_input(data2, t.data2[0], t.data2[1], mapping2)
+
+
+def run_template(name: str, out_html: str | Path, data: str | None = None,
+                 data2: str | None = None, mapping: dict | None = None,
+                 mapping2: dict | None = None, params: dict | None = None,
+                 show_code: bool = False, log=print) -> Path:
+    """Validate, execute the template with papermill, render HTML, write the tables."""
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    if name not in TEMPLATES:
+        raise KeyError(f"unknown template {name!r}; run `opshelpers report --list`")
+    t = TEMPLATES[name]
+    unknown = set(params or {}) - set(t.params)
+    if unknown:
+        raise ValueError(f"template {name!r} has no parameter(s) {sorted(unknown)}; "
+                         f"it takes {sorted(t.params) or 'none'}")
+    log(f"[1/3] validating inputs for {name}")
+    validate_inputs(name, data, data2, mapping or {}, mapping2 or {})
+    out_html = Path(out_html).resolve()
+    tables_dir = out_html.with_suffix("")
+    parameters = {"data": str(Path(data).resolve()) if data else None,
+                  "data2": str(Path(data2).resolve()) if data2 else None,
+                  "mapping": json.dumps(mapping or {}), "mapping2": json.dumps(mapping2 or {}),
+                  "out_dir": str(tables_dir), **t.params, **(params or {})}
+    log(f"[2/3] running the analysis ({t.title})")
+    with tempfile.TemporaryDirectory() as tmp:
+        executed = Path(tmp) / f"{name}.ipynb"
+        pm.execute_notebook(str(FOLDER / f"{name}.ipynb"), str(executed),
+                            parameters=parameters, kernel_name="python3",
+                            progress_bar=False, log_output=False, cwd=tmp)
+        log("[3/3] rendering the report")
+        body, _ = HTMLExporter(exclude_input=not show_code,
+                               exclude_input_prompt=True,
+                               exclude_output_prompt=True).from_filename(str(executed))
+    out_html.parent.mkdir(parents=True, exist_ok=True)
+    out_html.write_text(body, encoding="utf-8")
+    log(f"wrote {out_html} and tables in {tables_dir}/")
+    return out_html
+
+
+def parse_pairs(text: str | None, what: str) -> dict[str, str]:
+    """'a=b,c=d' → {'a': 'b', 'c': 'd'}; 'days=1,7,30' keeps its commas.
+
+    >>> parse_pairs("cohort=M,days=1,7,30", "--param")
+    {'cohort': 'M', 'days': '1,7,30'}
+    """
+    if not text:
+        return {}
+    out, last = {}, None
+    for piece in text.split(","):
+        if "=" in piece:
+            last, value = (x.strip() for x in piece.split("=", 1))
+            out[last] = value
+        elif last is not None:          # a comma inside a value: days=1,7,30
+            out[last] += "," + piece.strip()
+        else:
+            raise ValueError(f"{what} expects name=value pairs separated by commas; "
+                             f"got {piece!r}")
+    return out
+
+
+def main_report(args) -> int:
+    """The `opshelpers report` command."""
+    if args.list:
+        for t in TEMPLATES.values():
+            cols = ", ".join(t.data[1])
+            extra = f"; --data2 {t.data2[0]}: {', '.join(t.data2[1])}" if t.data2 else ""
+            params = ", ".join(f"{k}={v}" for k, v in t.params.items())
+            print(f"{t.name:12} {t.title}. --data {t.data[0]}: {cols}{extra}"
+                  + (f". params: {params}" if params else ""))
+        return 0
+    if not args.template:
+        print("opshelpers report: name a template (see --list)", file=sys.stderr)
+        return 2
+    try:
+        # --map uses our name = your name, as in the error messages
+        mapping = {v: k for k, v in parse_pairs(args.map, "--map").items()}
+        mapping2 = {v: k for k, v in parse_pairs(args.map2, "--map2").items()}
+        run_template(args.template, args.out, args.data, args.data2, mapping, mapping2,
+                     parse_pairs(args.param, "--param"), args.show_code,
+                     log=lambda m: print(m, file=sys.stderr))
+    except (SchemaError, KeyError, ValueError, FileNotFoundError) as err:
+        print(f"opshelpers report: {err}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,105 @@
+"""Analyst templates via the CLI: sample data, renamed GB18030 copies, bad inputs."""
+
+import pandas as pd
+import pytest
+
+import opshelpers as ops
+from opshelpers import templates
+from opshelpers.cli import main
+
+# per template: (main output table, sample tables as (data, data2), a renaming of columns)
+CASES = {
+    "retention": ("retention", ("events", None), {"user_id": "用户ID", "event_time": "时间"}),
+    "funnel": ("funnel", ("events", None), {"user_id": "uid", "event_time": "ts",
+                                            "event": "action"}),
+    "rfm": ("segments", ("orders", None), {"user_id": "客户", "order_time": "下单时间",
+                                           "paid": "实付"}),
+    "channel_roi": ("channels", ("channel_daily", "visits"), {"spend": "花费", "channel": "渠道"}),
+    "ab_test": ("conversion", ("ab_assignments", "orders"), {"variant": "组别"}),
+    "content": ("engagement", ("posts", None), {"reads": "阅读数", "title": "标题"}),
+    "kpi_monitor": ("kpis", ("events", "orders"), {"event_time": "时间"}),
+}
+
+
+def _export(name, rename, folder):
+    """A sample table as an analyst's export: renamed columns, GB18030 (GBK superset)."""
+    df = ops.load_sample(name).rename(columns=rename)
+    path = folder / f"{name}.csv"
+    df.to_csv(path, index=False, encoding="gb18030")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_template_on_sample_and_on_a_renamed_gbk_export(name, tmp_path):
+    table, (t1, t2), rename = CASES[name]
+    assert main(["report", name, "--out", str(tmp_path / "a.html")]) == 0
+    html = (tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "Data quality" in html
+    assert ("<img" in html) == (name != "ab_test")              # every other has a chart
+    assert "load_input" not in html                             # code hidden by default
+    args = ["report", name, "--out", str(tmp_path / "b.html"),
+            "--data", str(_export(t1, rename, tmp_path)),
+            "--map", ",".join(f"{ours}={yours}" for ours, yours in rename.items())]
+    if t2:
+        args += ["--data2", str(_export(t2, {}, tmp_path))]
+    if name == "channel_roi":
+        args += ["--param", f"orders={_export('orders', {}, tmp_path)}"]
+    assert main(args) == 0
+    a = pd.read_csv(tmp_path / "a" / f"{table}.csv")
+    b = pd.read_csv(tmp_path / "b" / f"{table}.csv")
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert (tmp_path / "b" / "tables.xlsx").exists()
+
+
+def test_show_code_and_params(tmp_path):
+    out = tmp_path / "r.html"
+    assert main(["report", "retention", "--out", str(out), "--show-code",
+                 "--param", "cohort=M,days=1,7"]) == 0
+    assert "load_input" in out.read_text(encoding="utf-8")
+    assert set(pd.read_csv(tmp_path / "r" / "retention.csv")["day"]) == {1, 7}
+
+
+def test_bad_inputs_give_one_clear_message(tmp_path, capsys):
+    renamed = _export("events", {"user_id": "uid"}, tmp_path)
+    assert main(["report", "retention", "--data", str(renamed), "--out",
+                 str(tmp_path / "x.html")]) == 2
+    err = capsys.readouterr().err
+    assert "missing required column(s)" in err and "--map user_id=uid" in err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["report", "rfm", "--data", str(empty), "--out", str(tmp_path / "x.html")]) == 2
+    assert "is empty" in capsys.readouterr().err
+    garbage = tmp_path / "g.csv"
+    garbage.write_bytes(b"user_id,event_time\n1,\x81\x30\xff\xff\n")
+    assert main(["report", "retention", "--data", str(garbage), "--out",
+                 str(tmp_path / "x.html")]) == 2
+    assert "cannot be decoded" in capsys.readouterr().err
+    wrong = tmp_path / "w.csv"
+    pd.DataFrame({"user_id": [1, 2, 3], "event_time": ["x", "y", "2026-01-01"]}).to_csv(
+        wrong, index=False)
+    assert main(["report", "retention", "--data", str(wrong), "--out",
+                 str(tmp_path / "x.html")]) == 2
+    assert "column 'event_time' have an unparseable date in 2 of 3 rows" in \
+        capsys.readouterr().err
+    assert main(["report", "nope", "--out", str(tmp_path / "x.html")]) == 2
+    assert main(["report", "retention", "--param", "colour=red",
+                 "--out", str(tmp_path / "x.html")]) == 2
+    assert "has no parameter(s) ['colour']" in capsys.readouterr().err
+
+
+def test_dropped_rows_are_listed_in_the_report(tmp_path):
+    events = ops.load_sample("events").head(2000).astype({"event_time": str})
+    events.loc[[3, 7], "event_time"] = "not a time"
+    path = tmp_path / "e.csv"
+    events.to_csv(path, index=False)
+    data, problems = templates.load_input(str(path), "events", ("user_id", "event_time"))
+    assert len(data) == 1998 and problems["n_rows"].tolist() == [2]
+    assert main(["report", "retention", "--data", str(path), "--out",
+                 str(tmp_path / "r.html")]) == 0
+    assert "unparseable date" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_list(capsys):
+    assert main(["report", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in templates.TEMPLATES)
