@@ -162,10 +162,17 @@ def _read_raw(path: Path, encoding: str | None, sheet) -> pd.DataFrame:
                           "(Excel: 另存为 → CSV UTF-8) or pass encoding=...")
     from io import StringIO
 
-    sep = "\t" if suffix == ".tsv" else None
-    return pd.read_csv(StringIO(text), sep=sep, engine="python" if sep is None else "c",
-                       dtype=str, keep_default_na=False, na_values=["", "NA", "NULL", "null",
-                                                                    "None", "nan"])
+    sep = "\t" if suffix == ".tsv" else _delimiter(text)
+    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                       na_values=["", "NA", "NULL", "null", "None", "nan"])
+
+
+def _delimiter(text: str) -> str:
+    """The header line's delimiter (comma, semicolon, tab or |), so the fast C parser runs."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _apply_mapping(raw: pd.DataFrame, mapping: dict[str, str], source: str) -> pd.DataFrame:
