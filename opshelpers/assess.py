@@ -72,13 +72,10 @@ def _aov(t):
 
 
 def _d7(t):
-    u, e = t["users"], t["events"]
-    sd = u["signup_time"].dt.normalize()
-    last = e["event_time"].max().normalize()
-    ok = u[sd + pd.Timedelta(days=7) <= last]
-    act = set(zip(e["user_id"], e["event_time"].dt.normalize()))
-    days = ok["signup_time"].dt.normalize() + pd.Timedelta(days=7)
-    return float(np.mean([(uid, d) in act for uid, d in zip(ok["user_id"], days)]))
+    from .users import retention
+
+    r = retention(t["users"], t["events"], days=(7,), cohort="Y")
+    return float(r["retained"].sum() / r["eligible"].sum())
 
 
 def _top_channel(t):
@@ -91,16 +88,12 @@ def _march_buyers(t):
 
 
 def _drop(t):
+    """(statistic, channel, first day) of the strongest conversion change point."""
+    from .traffic import conversion_drop
+
     v = t["visits"]
-    v = v[v["landing_page"] != "lp_invite"]
-    best = None
-    for ch, g in v.groupby("channel"):
-        daily = g.groupby(g["visit_time"].dt.normalize())["signed_up"].agg(["sum", "size"])
-        s, n = daily["sum"].cumsum(), daily["size"].cumsum()
-        gap = (s / n - (s.iloc[-1] - s) / (n.iloc[-1] - n)).iloc[14:-14]
-        if best is None or gap.max() > best[0]:
-            best = (gap.max(), ch, gap.idxmax() + pd.Timedelta(days=1))
-    return best
+    top = conversion_drop(v[v["landing_page"] != "lp_invite"], seed=0).iloc[0]
+    return top["lr_stat"], top["channel"], top["change_date"]
 
 
 def _drop_after(t):
