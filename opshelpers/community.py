@@ -64,7 +64,6 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
             n = grp["user_id"].nunique()
             top = int(np.ceil(0.1 * n))
             rows.append({"period": lo, "group_id": gid, "members": n,
-                         "active_members": int((msgs > 0).sum()) if len(msgs) else 0,
                          "messages": int(msgs.sum()),
                          "top10_share": ratio(msgs.head(top).sum(), msgs.sum()).item(),
                          "joins": int((joins["group_id"] == gid).sum()),
@@ -73,7 +72,7 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
     active = daily[(daily["messages"] > 0) | (daily["checkins"] > 0)]
     act = (active.assign(period=active["date"].dt.to_period(freq).dt.start_time)
            .groupby(["period", "group_id"])["user_id"].nunique().rename("active_members"))
-    out = out.drop(columns="active_members").join(act, on=["period", "group_id"])
+    out = out.join(act, on=["period", "group_id"])
     out["active_members"] = out["active_members"].fillna(0).astype(int)
     out = add_rate(out, "active_rate", "active_members", "members")
     out["messages_per_active"] = np.round(ratio(out["messages"], out["active_members"]), 2)

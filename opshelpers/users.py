@@ -90,13 +90,13 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
         [new, grid["active"] & grid["prev"], grid["active"], grid["prev"],
          grid["gap"] < churn_after],
         ["new", "returning", "resurrected", "dormant", "lapsed"], "churned")
-    periods = pd.period_range(start, periods=last_p + 1, freq=freq).start_time
+    spans = pd.period_range(start, periods=last_p + 1, freq=freq)
+    periods = spans.start_time
     out = (pd.DataFrame({"period": periods[grid["p"].to_numpy()], "state": state})
            .groupby(["period", "state"]).size().rename("users").reset_index())
     out["state"] = pd.Categorical(out["state"], categories=list(LIFECYCLE_STATES))
     # a period that runs past the last day of data is censored: flag it
-    period_end = (pd.period_range(start, periods=last_p + 1, freq=freq).end_time
-                  .normalize())
+    period_end = spans.end_time.normalize()
     out["complete"] = out["period"].map(dict(zip(periods, period_end <= act["date"].max())))
     return out.sort_values(["period", "state"], ignore_index=True)
 
