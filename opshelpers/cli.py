@@ -1,6 +1,7 @@
 """`opshelpers …` on the command line.
 
     opshelpers data generate --users 1000000 --seed 7 --out big/ --format parquet
+    opshelpers data generate --events 10_000_000 --out big/ --format parquet
     opshelpers data sample            # (re)write data/ if missing or stale
     opshelpers data dictionary        # rewrite data/DATA_DICTIONARY.md
     opshelpers notebooks build        # execute solutions, write trainee copies
@@ -47,7 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     data = sub.add_parser("data", help="generate the sample company's data")
     dsub = data.add_subparsers(dest="action", required=True)
     gen = dsub.add_parser("generate", help="generate a dataset of any size")
-    gen.add_argument("--users", type=_positive_int, default=20_000)
+    size = gen.add_mutually_exclusive_group()
+    size.add_argument("--users", type=_positive_int, default=None,
+                      help="number of users (default 20,000)")
+    size.add_argument("--events", type=_positive_int, default=None,
+                      help="about this many events: the user count is sized from a "
+                           "20,000-user pilot with the same seed")
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--out", type=Path, required=True)
     gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
@@ -138,6 +144,10 @@ def _data(args) -> int:
     from . import io, schema, synth
 
     if args.action == "generate":
+        if args.events is not None:
+            args.users = synth.users_for_events(args.events, seed=args.seed)
+        elif args.users is None:
+            args.users = 20_000
         if args.users < 500:
             print("opshelpers: --users must be at least 500 for the planted facts",
                   file=sys.stderr)

@@ -22,7 +22,7 @@ import pandas as pd
 from . import phrases
 from .scenario import CHANNELS, PLATFORMS, THEMES, Scenario
 
-__all__ = ["Scenario", "Truths", "generate", "write_tables", "TABLES"]
+__all__ = ["Scenario", "Truths", "generate", "users_for_events", "write_tables", "TABLES"]
 
 TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "campaigns",
           "ab_assignments", "community_members", "community_daily", "points_ledger",
@@ -142,6 +142,18 @@ def generate(scenario: Scenario | None = None, seed: int = 7, n_users: int = 20_
         [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(13)]))
     gen = _Generator(scenario, streams, n_users / REFERENCE_USERS, _Progress(progress, 11))
     return gen.run(seed, n_users)
+
+
+def users_for_events(n_events: int, seed: int = 7, scenario: Scenario | None = None) -> int:
+    """How many users make about `n_events` events: sized from a 20,000-user pilot.
+
+    Events grow in proportion to users, so one small run gives the rate.
+    """
+    if n_events <= 0:
+        raise ValueError(f"n_events must be positive, got {n_events}")
+    pilot, _ = generate(scenario, seed=seed, n_users=REFERENCE_USERS)
+    per_user = len(pilot["events"]) / REFERENCE_USERS
+    return max(500, int(round(n_events / per_user)))
 
 
 class _Generator:
