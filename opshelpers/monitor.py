@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.tsa.seasonal import STL
 
+from . import arrays
 from .metrics import ratio, require
 
 __all__ = ["kpi_table", "stickiness", "kpi_tree", "detect_anomalies", "level_shift",
@@ -67,20 +68,18 @@ def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
     once per day — exact and fast.
     """
     require(events, ["user_id", "event_time"], "stickiness")
-    act = pd.DataFrame({"user_id": events["user_id"].to_numpy(),
-                        "day": events["event_time"].dt.normalize().to_numpy()}
-                       ).drop_duplicates().sort_values(["user_id", "day"])
-    start = act["day"].min()
-    d = (act["day"] - start).dt.days.to_numpy()
-    nxt = act.groupby("user_id")["day"].shift(-1)
-    nd = np.where(nxt.isna(), 10 ** 9, (nxt - start).dt.days.fillna(0).to_numpy())
-    end = np.minimum(nd, d + window).astype(np.int64)
+    if window < 1:
+        raise ValueError(f"window must be at least 1 day, got {window}")
+    user, d, first_day = arrays.active_pairs(events)
     n = int(d.max()) + 1
-    diff = np.zeros(n + window + 1)
-    np.add.at(diff, d, 1)
-    np.add.at(diff, np.minimum(end, n + window), -1)
+    following = np.r_[d[1:], 0]
+    same_user = np.r_[user[1:] == user[:-1], False]
+    covered_to = np.minimum(np.where(same_user, following, n + window), d + window)
+    diff = np.bincount(d, minlength=n + window + 1) - np.bincount(
+        np.minimum(covered_to, n + window), minlength=n + window + 1)
     mau = np.cumsum(diff)[:n]
     dau = np.bincount(d, minlength=n)
+    start = arrays.dates(np.array([first_day]), like=events["event_time"])[0]
     days = pd.date_range(start, periods=n)
     out = pd.DataFrame({"date": days, "dau": dau, "mau": mau.astype(int)})
     out["stickiness"] = np.round(ratio(out["dau"], out["mau"]), 4)

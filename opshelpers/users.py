@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
+from . import arrays
 from .metrics import add_rate, ratio, require, two_proportions
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
+           "sessions",
            "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary", "referral",
            "revenue_metrics", "churn_risk_rules", "churn_model", "winback_effect",
            "SEGMENTS", "LIFECYCLE_STATES"]
@@ -121,6 +123,7 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
     Taught in 02_users §Cohort retention.
     """
     require(users, ["user_id", "signup_time"], "retention(users)")
+    _check_events(events, "retention")
     if kind not in ("n_day", "unbounded"):
         raise ValueError(f"kind must be 'n_day' or 'unbounded', not {kind!r}")
     days = sorted({int(d) for d in np.atleast_1d(days)})
@@ -128,37 +131,60 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
         raise ValueError("retention days must be ≥ 0")
     if by is not None:
         require(users, [by], "retention(by=...)")
-    act = active_days(events)
-    last = pd.Timestamp(end).normalize() if end is not None else act["date"].max()
-    u = users[["user_id", "signup_time"] + ([by] if by else [])].copy()
-    u["signup_day"] = u["signup_time"].dt.normalize()
-    early = act.merge(u[["user_id", "signup_day"]], on="user_id", how="inner")
-    before = early["date"] < early["signup_day"]
-    if before.any():
-        raise ValueError(f"{int(before.sum())} active day(s) fall before the user's signup "
+    user_ids = _unique_user_ids(users, "retention(users)")
+    if users["signup_time"].isna().any():
+        raise ValueError(f"retention: {int(users['signup_time'].isna().sum())} user(s) have "
+                         "no signup_time; fix or drop them first")
+    signup = arrays.day_numbers(users["signup_time"])
+    event_day = arrays.day_numbers(events["event_time"])
+    last = (arrays.day_numbers(pd.Series([pd.Timestamp(end)]))[0] if end is not None
+            else event_day.max())
+    # integer days instead of a (user, date) groupby: one gather and one scatter per N
+    pos = arrays.positions(user_ids, arrays.ids(events["user_id"]))
+    if (pos < 0).any():                   # events of users not in `users` do not count
+        pos, event_day = pos[pos >= 0], event_day[pos >= 0]
+    offset = event_day - signup[pos]
+    if (offset < 0).any():
+        early = np.unique(pos[offset < 0] * (event_day.max() + 1) + event_day[offset < 0])
+        raise ValueError(f"{len(early)} active day(s) fall before the user's signup "
                          "day; check that user_id and signup_time refer to the same users")
-    early["offset"] = (early["date"] - early["signup_day"]).dt.days
-    u["cohort"] = u["signup_time"].dt.to_period(cohort).dt.start_time if cohort != "D" \
-        else u["signup_day"]
-    max_offset = early.groupby("user_id")["offset"].max()
-    rows = []
+    if kind == "unbounded":
+        furthest = np.full(len(user_ids), -1, dtype=np.int64)
+        np.maximum.at(furthest, pos, offset)
+    per_user = {}
     for d in days:
         if kind == "n_day":
-            hit_users = early.loc[early["offset"] == d, "user_id"].unique()
+            hit = np.zeros(len(user_ids), dtype=bool)
+            hit[pos[offset == d]] = True
         else:
-            hit_users = max_offset.index[max_offset.to_numpy() >= d]
-        frame = u.assign(day=d, eligible=(u["signup_day"] + pd.Timedelta(days=d)) <= last,
-                         retained=u["user_id"].isin(hit_users))
-        frame["retained"] &= frame["eligible"]
-        rows.append(frame)
-    long = pd.concat(rows, ignore_index=True)
-    keys = ["cohort"] + ([by] if by else []) + ["day"]
-    out = long.groupby(keys, observed=True).agg(
-        cohort_size=("user_id", "size"), eligible=("eligible", "sum"),
-        retained=("retained", "sum")).reset_index()
+            hit = furthest >= d
+        eligible = signup + d <= last
+        per_user[f"e{d}"], per_user[f"r{d}"] = eligible, hit & eligible
+    cohorts = (users["signup_time"].dt.to_period(cohort).dt.start_time if cohort != "D"
+               else users["signup_time"].dt.normalize())
+    keys = ["cohort"] + ([by] if by else [])
+    frame = pd.DataFrame({"cohort": cohorts.to_numpy(), **per_user})
+    if by:
+        frame.insert(1, by, users[by].to_numpy())
+    sums = frame.groupby(keys, observed=True)
+    size = sums.size()
+    totals = sums.sum()
+    out = pd.concat([pd.DataFrame({"day": d, "cohort_size": size, "eligible": totals[f"e{d}"],
+                                   "retained": totals[f"r{d}"]}) for d in days])
+    out = out.reset_index().sort_values(keys + ["day"], kind="stable", ignore_index=True)
     out = add_rate(out, "rate", "retained", "eligible")
     out["complete"] = out["eligible"] == out["cohort_size"]
     return out
+
+
+def _unique_user_ids(users: pd.DataFrame, what: str) -> np.ndarray:
+    user_ids = arrays.ids(users["user_id"])
+    dup = pd.Series(user_ids).duplicated()
+    if dup.any():
+        raise ValueError(f"{what}: {int(dup.sum())} user_id(s) appear more than once, e.g. "
+                         f"{user_ids[dup.to_numpy()][:3].tolist()}; keep one row per user "
+                         "(users.drop_duplicates('user_id'))")
+    return user_ids
 
 
 def retention_triangle(retention_table: pd.DataFrame, value: str = "rate") -> pd.DataFrame:
@@ -186,30 +212,42 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     require(events, ["event"], "funnel")
     if len(steps) < 2:
         raise ValueError("a funnel needs at least two steps")
-    known = set(events["event"].astype(str).unique())
-    unknown = [s for s in steps if s not in known]
+    t, unit = arrays.ticks(events["event_time"])
+    limit = arrays.duration_ticks(window, unit)
+    per_minute = arrays.duration_ticks("1min", unit) or 1
+    names = list(dict.fromkeys(steps))          # a step may repeat (open → view → open)
+    name_of = _name_numbers(events["event"], names)
+    rows = [np.flatnonzero(name_of == j) for j in range(len(names))]
+    unknown = [n for n, r in zip(names, rows) if not len(r)]
     if unknown:
-        raise ValueError(f"step(s) {unknown} never occur in events; events seen: "
-                         f"{sorted(known)[:20]}")
-    limit = pd.Timedelta(window)
-    ev = events[["user_id", "event_time", "event"]]
-    first = (ev[ev["event"] == steps[0]].groupby("user_id")["event_time"].min()
-             .rename("t0").reset_index())
-    reached = first.assign(t=first["t0"])
-    times = {steps[0]: reached[["user_id", "t"]].assign(step=1, minutes=np.nan)}
-    cur = reached
+        seen = sorted(str(x) for x in events["event"].dropna().unique())
+        raise ValueError(f"step(s) {unknown} never occur in events; events seen: {seen[:20]}")
+    codes, user_ids = arrays.dense_codes(arrays.ids(events["user_id"]).take(np.concatenate(rows)))
+    has_user = codes >= 0                 # an event without a user cannot be followed
+    sizes = np.cumsum([len(r) for r in rows])[:-1]
+    step_events = {n: (c[ok], t.take(r)[ok]) for n, r, c, ok in
+                   zip(names, rows, np.split(codes, sizes), np.split(has_user, sizes))}
+    # per user: entry time t0 and the time reached so far; each step is one pass of
+    # "earliest step-k event at or after the previous step and within t0 + window"
+    never = np.iinfo(np.int64).max
+    reached = np.full(int(codes.max()) + 1 if len(codes) else 0, never, dtype=np.int64)
+    np.minimum.at(reached, *step_events[steps[0]])
+    entry = reached.copy()
+    cur = np.flatnonzero(reached != never)
+    parts = [(cur, 1, np.full(len(cur), np.nan))]
     for k, step in enumerate(steps[1:], start=2):
-        nxt = (ev[ev["event"] == step][["user_id", "event_time"]]
-               .sort_values("event_time").rename(columns={"event_time": "t_next"}))
-        cur = cur.sort_values("t")
-        m = pd.merge_asof(cur, nxt, left_on="t", right_on="t_next", by="user_id",
-                          direction="forward")
-        m = m[m["t_next"].notna() & (m["t_next"] <= m["t0"] + limit)]
-        minutes = (m["t_next"] - m["t"]).dt.total_seconds() / 60
-        cur = m.assign(t=m["t_next"])[["user_id", "t0", "t"]]
-        times[f"{k}:{step}"] = cur[["user_id", "t"]].assign(step=k, minutes=minutes.to_numpy())
-    long = pd.concat(times.values(), ignore_index=True)
-    long["event"] = np.array(steps, dtype=object)[long["step"].to_numpy() - 1]
+        c, tk = step_events[step]
+        before = reached[c]
+        ok = (before != never) & (tk >= before) & (tk <= entry[c] + limit)
+        nxt = np.full(len(reached), never, dtype=np.int64)
+        np.minimum.at(nxt, c[ok], tk[ok])
+        cur = cur[nxt[cur] != never]
+        parts.append((cur, k, (nxt[cur] - reached[cur]) / per_minute))
+        reached = nxt
+    long = pd.DataFrame({
+        "user_id": user_ids[np.concatenate([p[0] for p in parts])],
+        "step": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
+        "minutes": np.concatenate([p[2] for p in parts])})
     keys = []
     if by is not None:
         if users is None:
@@ -217,8 +255,9 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
         require(users, ["user_id", by], "funnel(users)")
         long = long.merge(users[["user_id", by]], on="user_id", how="left")
         keys = [by]
-    out = long.groupby(keys + ["step", "event"], observed=True).agg(
+    out = long.groupby(keys + ["step"], observed=True).agg(
         users=("user_id", "size"), median_minutes=("minutes", "median")).reset_index()
+    out.insert(len(keys) + 1, "event", [steps[k - 1] for k in out["step"]])
     grp = out.groupby(keys, observed=True)["users"] if keys else out["users"]
     out["start_users"] = grp.transform("first") if keys else out["users"].iloc[0]
     out["prev_users"] = (grp.shift(1) if keys else out["users"].shift(1)).fillna(
@@ -228,6 +267,68 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     out["drop_off"] = out["prev_users"] - out["users"]
     out["median_minutes"] = out["median_minutes"].round(1)
     return out
+
+
+def _name_numbers(event: pd.Series, names: list[str]) -> np.ndarray:
+    """Index of each event's name in `names` (−1 for other events), without hashing
+    millions of strings when the column is categorical."""
+    if isinstance(event.dtype, pd.CategoricalDtype):
+        lookup = np.array([names.index(str(c)) if str(c) in names else -1
+                           for c in event.cat.categories] + [-1], dtype=np.int16)
+        return lookup[event.cat.codes.to_numpy()]       # code −1 (NaN) hits the last
+    out = np.full(len(event), -1, dtype=np.int16)
+    for k, step in enumerate(names):
+        out[(event == step).to_numpy(dtype=bool, na_value=False)] = k
+    return out
+
+
+# ------------------------------------------------------------------ sessions
+def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
+    """Split each user's events into sessions (会话切分): a new session starts when more
+    than `gap` passes since the user's previous event (the web-analytics convention).
+
+    One row per session: user_id, session (1, 2, … per user), start, end, events,
+    minutes (end − start; 0 for a one-event session). Sorted by user and start.
+
+    >>> e = pd.DataFrame({"user_id": [1, 1, 1, 2], "event_time": pd.to_datetime(
+    ...     ["2026-01-01 09:00", "2026-01-01 09:20", "2026-01-01 10:00",
+    ...      "2026-01-01 09:05"])})
+    >>> sessions(e)[["user_id", "session", "events", "minutes"]].to_dict("list")
+    {'user_id': [1, 1, 2], 'session': [1, 2, 1], 'events': [2, 1, 1], 'minutes': [20.0, 0.0, 0.0]}
+
+    Taught in 02_users §Sessions.
+    """
+    _check_events(events, "sessions")
+    if pd.Timedelta(gap) <= pd.Timedelta(0):
+        raise ValueError(f"gap must be positive, got {gap!r}")
+    t, unit = arrays.ticks(events["event_time"])
+    codes, user_ids = arrays.dense_codes(arrays.ids(events["user_id"]))
+    if (codes < 0).any():
+        raise ValueError(f"sessions: {int((codes < 0).sum())} event(s) have no user_id; "
+                         "drop or fix them first")
+    lo = int(t.min()) if len(t) else 0
+    span = int(t.max()) - lo + 1 if len(t) else 1
+    if (int(codes.max()) + 1 if len(codes) else 1) < np.iinfo(np.int64).max // span:
+        key = np.sort(codes * span + (t - lo))        # one sort of (user, time) keys
+        codes, t = key // span, key % span + lo
+    else:                                              # keys would overflow int64
+        order = np.lexsort((t, codes))
+        codes, t = codes[order], t[order]
+    starts_new = np.r_[True, (codes[1:] != codes[:-1])
+                       | (np.diff(t) > arrays.duration_ticks(gap, unit))]
+    first = np.flatnonzero(starts_new)
+    last = np.r_[first[1:], len(t)] - 1
+    user = codes[first]
+    user_first = np.r_[True, user[1:] != user[:-1]]
+    index = np.arange(len(first))
+    number = index - np.maximum.accumulate(np.where(user_first, index, 0)) + 1
+    times = events["event_time"]
+    return pd.DataFrame({
+        "user_id": user_ids[user], "session": number,
+        "start": arrays.from_ticks(t[first], unit, like=times),
+        "end": arrays.from_ticks(t[last], unit, like=times),
+        "events": last - first + 1,
+        "minutes": (t[last] - t[first]) / (arrays.duration_ticks("1min", unit) or 1)})
 
 
 # ------------------------------------------------------------------ RFM
@@ -270,28 +371,44 @@ def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
     if orders[time].isna().any():
         raise ValueError(f"rfm_summary: {int(orders[time].isna().sum())} order(s) have no "
                          f"{time}; fix or drop them first")
-    day = orders[time].dt.normalize()
-    stop = pd.Timestamp(end).normalize() if end is not None else day.max()
+    day = arrays.day_numbers(orders[time])
+    stop = (arrays.day_numbers(pd.Series([pd.Timestamp(end)]))[0] if end is not None
+            else day.max())
     if (day > stop).any():
-        raise ValueError(f"{int((day > stop).sum())} order(s) are after end={stop.date()}")
-    per_day = (orders.assign(_day=day).groupby([customer, "_day"])[value]
-               .agg(["sum", "size"]).reset_index())
-    g = per_day.groupby(customer)
-    first, lastd = g["_day"].min(), g["_day"].max()
-    n_days = g.size()
-    total = g["sum"].sum()
-    first_amount = per_day.sort_values("_day").groupby(customer)["sum"].first()
+        raise ValueError(f"{int((day > stop).sum())} order(s) are after end="
+                         f"{np.datetime64(int(stop), 'D')}")
+    codes, customers = pd.factorize(orders[customer], sort=True)
+    if (codes < 0).any():
+        raise ValueError(f"rfm_summary: {int((codes < 0).sum())} order(s) have no {customer}; "
+                         "fix or drop them first")
+    # one sort of (customer, day) keys gives purchase days in order per customer
+    first_day = day.min()
+    span = int(stop - first_day) + 1
+    key = codes.astype(np.int64) * span + (day - first_day)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    new_day = np.r_[True, key[1:] != key[:-1]]
+    day_index = np.cumsum(new_day) - 1
+    day_sum = np.bincount(day_index, weights=orders[value].to_numpy(float)[order])
+    day_key = key[new_day]
+    cust, purchase_day = day_key // span, day_key % span + first_day
+    first_of = np.r_[True, cust[1:] != cust[:-1]]
+    last_of = np.r_[cust[1:] != cust[:-1], True]
+    n_days = np.bincount(cust)
+    total = np.bincount(cust, weights=day_sum)
+    first, lastd = purchase_day[first_of], purchase_day[last_of]
     out = pd.DataFrame({
         "frequency": (n_days - 1).astype(float),
-        "recency": (lastd - first).dt.days.astype(float),
-        "T": (stop - first).dt.days.astype(float),
-        "monetary_value": ratio(total - first_amount, n_days - 1),
-        "recency_days": (stop - lastd).dt.days.astype(int),
-        "orders": g["size"].sum().astype(int),
+        "recency": (lastd - first).astype(float),
+        "T": (stop - first).astype(float),
+        "monetary_value": ratio(total - day_sum[first_of], n_days - 1),
+        "recency_days": (stop - lastd).astype(int),
+        "orders": np.bincount(cust, weights=np.bincount(day_index)).astype(int),
         "revenue": total.round(2),
-        "first_purchase": first, "last_purchase": lastd})
+        "first_purchase": arrays.dates(first, like=orders[time]),
+        "last_purchase": arrays.dates(lastd, like=orders[time])},
+        index=pd.Index(customers, name=customer))
     out["monetary_value"] = out["monetary_value"].fillna(0.0).round(4)
-    out.index.name = customer
     return out
 
 
