@@ -42,8 +42,8 @@ data-regenerate: $(STAMP)
 notebooks: data
 	$(PY) -m opshelpers notebooks build
 
-bench: data
-	$(PY) benchmarks/run.py
+bench: $(STAMP)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/*.csv

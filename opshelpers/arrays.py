@@ -123,8 +123,7 @@ def active_pairs(events: pd.DataFrame, user: str = "user_id", time: str = "event
     """Distinct (user, day) pairs, sorted by user then day: user codes, day offsets
     from the first day, and that first day's number.
 
-    A bitmap of users × days replaces hashing when it is small enough (it usually is:
-    a day has many events per user).
+    Sorting integer keys (user × days + day) beats hashing (user, date) tuples.
 
     >>> e = pd.DataFrame({"user_id": [2, 1, 2], "event_time": pd.to_datetime(
     ...     ["2026-01-02 08:00", "2026-01-01 09:00", "2026-01-02 21:00"])})
@@ -138,11 +137,6 @@ def active_pairs(events: pd.DataFrame, user: str = "user_id", time: str = "event
     day = day_numbers(events[time])
     first = int(day.min())
     n_days = int(day.max()) - first + 1
-    key = codes * n_days + (day - first)
-    if int(codes.max() + 1) * n_days <= max(8 * len(key), 1 << 26):
-        seen = np.zeros(int(codes.max() + 1) * n_days, dtype=bool)
-        seen[key] = True
-        key = np.flatnonzero(seen)
-    else:
-        key = np.sort(pd.unique(key))
+    key = np.sort(codes * n_days + (day - first))       # one sort, then drop repeats
+    key = key[np.r_[True, key[1:] != key[:-1]]]
     return key // n_days, key % n_days, first

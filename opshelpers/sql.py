@@ -19,8 +19,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-__all__ = ["connect", "query", "DAU", "retention_sql", "funnel_sql", "CHANNEL_REPORT",
-           "RFM_SUMMARY"]
+__all__ = ["connect", "query", "DAU", "dau_mau_sql", "retention_sql", "funnel_sql",
+           "sessions_sql", "CHANNEL_REPORT", "RFM_SUMMARY"]
 
 
 def connect(**tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
@@ -52,6 +52,56 @@ SELECT CAST(event_time AS DATE) AS day,
 FROM events
 GROUP BY 1
 ORDER BY 1
+"""
+
+
+def dau_mau_sql(window: int = 30) -> str:
+    """DAU, MAU (distinct users in the `window` days ending on the day) and DAU/MAU per
+    day — the same numbers as `monitor.stickiness`."""
+    if int(window) < 1:
+        raise ValueError(f"window must be at least 1 day, got {window}")
+    return f"""
+WITH active AS (
+    SELECT DISTINCT user_id, CAST(event_time AS DATE) AS day FROM events
+),
+days AS (SELECT DISTINCT day FROM active)
+SELECT d.day AS date,
+       sum(CASE WHEN a.day = d.day THEN 1 ELSE 0 END) AS dau,
+       count(DISTINCT a.user_id)                       AS mau,
+       sum(CASE WHEN a.day = d.day THEN 1 ELSE 0 END) / count(DISTINCT a.user_id)
+                                                       AS stickiness
+FROM days d
+JOIN active a ON a.day <= d.day AND a.day > d.day - {int(window)}
+GROUP BY d.day
+ORDER BY d.day
+"""
+
+
+def sessions_sql(gap_minutes: int = 30) -> str:
+    """Sessions, same definition as `users.sessions`: a new session starts after more
+    than `gap_minutes` without an event of that user. One row per session."""
+    if int(gap_minutes) < 1:
+        raise ValueError(f"gap_minutes must be at least 1, got {gap_minutes}")
+    return f"""
+WITH flagged AS (
+    SELECT user_id, event_time,
+           CASE WHEN lag(event_time) OVER w IS NULL
+                  OR lag(event_time) OVER w < event_time - INTERVAL {int(gap_minutes)} MINUTE
+                THEN 1 ELSE 0 END AS new_session
+    FROM events
+    WINDOW w AS (PARTITION BY user_id ORDER BY event_time)
+),
+numbered AS (
+    SELECT user_id, event_time,
+           sum(new_session) OVER (PARTITION BY user_id ORDER BY event_time
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session
+    FROM flagged
+)
+SELECT user_id, session, min(event_time) AS start, max(event_time) AS "end",
+       count(*) AS events
+FROM numbered
+GROUP BY user_id, session
+ORDER BY user_id, session
 """
 
 
