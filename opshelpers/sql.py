@@ -19,7 +19,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-__all__ = ["connect", "query", "DAU", "dau_mau_sql", "retention_sql", "funnel_sql",
+__all__ = ["connect", "query", "run", "to_spark", "DAU", "dau_mau_sql", "retention_sql", "funnel_sql",
            "sessions_sql", "CHANNEL_REPORT", "RFM_SUMMARY"]
 
 
@@ -44,6 +44,54 @@ def query(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
         return con.execute(sql).df()
     finally:
         con.close()
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def run(sql: str, engine: str = "duckdb", spark=None, **tables) -> pd.DataFrame:
+    """Run one of these queries on DuckDB (default) or on a user's SparkSession.
+
+    The SQL is written once, in DuckDB's dialect; for Spark it is transpiled by sqlglot
+    (`to_spark`). Tables are pandas DataFrames (DuckDB, Spark) or Spark DataFrames
+    (Spark); with Spark, tables you do not pass must already exist as tables or views
+    of those names (e.g. `events` in your metastore).
+
+    >>> e = pd.DataFrame({"user_id": [1, 2], "event_time": pd.to_datetime(
+    ...     ["2026-01-01 09:00", "2026-01-01 10:00"]), "event": "app_open"})
+    >>> int(run(DAU, events=e)["dau"].iloc[0])
+    2
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine == "duckdb":
+        if spark is not None:
+            raise ValueError("spark= is only used with engine='spark'")
+        return query(sql, **tables)
+    if spark is None:
+        raise ValueError("engine='spark' needs spark=<SparkSession>, e.g. "
+                         "SparkSession.builder.getOrCreate() (pip install 'opshelpers[spark]')")
+    text = to_spark(sql)
+    for name, df in tables.items():
+        frame = df if hasattr(df, "createOrReplaceTempView") else spark.createDataFrame(df)
+        frame.createOrReplaceTempView(name)
+    return spark.sql(text).toPandas()
+
+
+def to_spark(sql: str) -> str:
+    """The query in Spark SQL, transpiled from DuckDB's dialect by sqlglot.
+
+    >>> print(to_spark("SELECT CAST(event_time AS DATE) AS day FROM events"))
+    SELECT CAST(event_time AS DATE) AS day FROM events
+    """
+    try:
+        import sqlglot
+    except ImportError as err:
+        raise ImportError("to_spark needs sqlglot: pip install 'opshelpers[spark]'") from err
+    statements = sqlglot.transpile(sql, read="duckdb", write="spark")
+    if len(statements) != 1:
+        raise ValueError(f"expected one SQL statement, got {len(statements)}")
+    return statements[0]
 
 
 DAU = """
