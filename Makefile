@@ -24,11 +24,11 @@ lab: data
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 test: data
-	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup tests --doctest-modules opshelpers
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks/*.ipynb notebooks/solutions/*.ipynb
 
 unit: data
-	$(PY) -m pytest -n $(WORKERS) tests --doctest-modules opshelpers
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup tests --doctest-modules opshelpers
 
 nbval: data
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) notebooks/*.ipynb notebooks/solutions/*.ipynb

@@ -28,9 +28,10 @@ def _naive(times: pd.Series) -> pd.Series:
 
 
 def day_numbers(times: pd.Series) -> np.ndarray:
-    """Calendar day of each timestamp (wall-clock time) as days since 1970-01-01."""
+    """Calendar day of each timestamp (wall-clock time) as days since 1970-01-01 (int32)."""
     values, unit = ticks(_naive(times))
-    return values // (86_400 * np.timedelta64(1, "s") // np.timedelta64(1, unit))
+    days = values // (86_400 * np.timedelta64(1, "s") // np.timedelta64(1, unit))
+    return days.astype(np.int32)          # half the memory; ±5.8 million years fit
 
 
 def dates(days: np.ndarray, like: pd.Series) -> pd.DatetimeIndex:
@@ -84,6 +85,7 @@ def ids(column: pd.Series) -> np.ndarray:
 def dense_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes for the values, and the value of each code (`uniques[code]`).
 
+    Codes follow the values' sort order and are a new array (callers may modify it).
     Small-range integers use an offset (no hashing; codes of ids that never occur are
     simply unused); anything else goes through `pd.factorize`. Missing values get −1.
 
@@ -93,8 +95,9 @@ def dense_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if values.dtype.kind in "iu" and len(values):
         lo, hi = int(values.min()), int(values.max())
         if hi - lo <= 2 * len(values) + 1024:
-            return values.astype(np.int64) - lo, np.arange(lo, hi + 1, dtype=values.dtype)
-    codes, uniques = pd.factorize(values)
+            return np.subtract(values, lo, dtype=np.int64), np.arange(lo, hi + 1,
+                                                                    dtype=values.dtype)
+    codes, uniques = pd.factorize(values, sort=True)
     return codes.astype(np.int64), np.asarray(uniques)
 
 
@@ -107,15 +110,16 @@ def positions(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     if keys.dtype.kind in "iu" and values.dtype.kind in "iu" and len(keys):
         lo, hi = int(keys.min()), int(keys.max())
         if hi - lo <= 4 * len(keys) + 1024:
-            table = np.full(hi - lo + 1, -1, dtype=np.int64)
+            index = np.int32 if len(keys) < 2**31 else np.int64   # half the memory
+            table = np.full(hi - lo + 1, -1, dtype=index)
             table[keys - lo] = np.arange(len(keys))
             if not len(values) or (values.min() >= lo and values.max() <= hi):
                 return table[values - lo]                 # the usual case: no mask
             inside = (values >= lo) & (values <= hi)
-            out = np.full(len(values), -1, dtype=np.int64)
+            out = np.full(len(values), -1, dtype=index)
             out[inside] = table[values[inside] - lo]
             return out
-    return pd.Index(keys).get_indexer(values).astype(np.int64)
+    return pd.Index(keys).get_indexer(values)
 
 
 def active_pairs(events: pd.DataFrame, user: str = "user_id", time: str = "event_time"
@@ -137,6 +141,13 @@ def active_pairs(events: pd.DataFrame, user: str = "user_id", time: str = "event
     day = day_numbers(events[time])
     first = int(day.min())
     n_days = int(day.max()) - first + 1
-    key = np.sort(codes * n_days + (day - first))       # one sort, then drop repeats
+    key = codes                                   # a fresh array: build the key in place
+    key *= n_days
+    key += day
+    key -= first
+    del day
+    key.sort()                                    # one sort, then drop repeats
     key = key[np.r_[True, key[1:] != key[:-1]]]
-    return key // n_days, key % n_days, first
+    user = key // n_days
+    key -= user * n_days
+    return user, key.astype(np.int32), first

@@ -145,7 +145,8 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
         pos, event_day = pos[pos >= 0], event_day[pos >= 0]
     offset = event_day - signup[pos]
     if (offset < 0).any():
-        early = np.unique(pos[offset < 0] * (event_day.max() + 1) + event_day[offset < 0])
+        early = np.unique(pos[offset < 0].astype(np.int64) * (int(event_day.max()) + 1)
+                          + event_day[offset < 0])
         raise ValueError(f"{len(early)} active day(s) fall before the user's signup "
                          "day; check that user_id and signup_time refer to the same users")
     if kind == "unbounded":
@@ -216,8 +217,7 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     limit = arrays.duration_ticks(window, unit)
     per_minute = arrays.duration_ticks("1min", unit) or 1
     names = list(dict.fromkeys(steps))          # a step may repeat (open → view → open)
-    name_of = _name_numbers(events["event"], names)
-    rows = [np.flatnonzero(name_of == j) for j in range(len(names))]
+    rows = _event_rows(events["event"], names)
     unknown = [n for n, r in zip(names, rows) if not len(r)]
     if unknown:
         seen = sorted(str(x) for x in events["event"].dropna().unique())
@@ -244,19 +244,30 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
         cur = cur[nxt[cur] != never]
         parts.append((cur, k, (nxt[cur] - reached[cur]) / per_minute))
         reached = nxt
-    long = pd.DataFrame({
-        "user_id": user_ids[np.concatenate([p[0] for p in parts])],
-        "step": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
-        "minutes": np.concatenate([p[2] for p in parts])})
     keys = []
-    if by is not None:
+    if by is None:
+        out = pd.DataFrame({
+            "step": np.arange(1, len(steps) + 1),
+            "users": [len(p[0]) for p in parts],
+            "median_minutes": [np.median(p[2]) if k > 1 and len(p[0]) else np.nan
+                               for k, p in enumerate(parts, start=1)]})
+    else:
         if users is None:
             raise ValueError("funnel(by=...) needs users= to look the attribute up")
         require(users, ["user_id", by], "funnel(users)")
+        long = pd.DataFrame({
+            "user_id": user_ids[np.concatenate([p[0] for p in parts])],
+            "step": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
+            "minutes": np.concatenate([p[2] for p in parts])})
         long = long.merge(users[["user_id", by]], on="user_id", how="left")
         keys = [by]
-    out = long.groupby(keys + ["step"], observed=True).agg(
-        users=("user_id", "size"), median_minutes=("minutes", "median")).reset_index()
+        out = long.groupby(keys + ["step"], observed=True).agg(
+            users=("user_id", "size"), median_minutes=("minutes", "median"))
+        groups = out.index.get_level_values(0).unique()
+        every_step = pd.MultiIndex.from_product([groups, range(1, len(steps) + 1)],
+                                                names=keys + ["step"])
+        out = out.reindex(every_step).reset_index()      # a step nobody reached shows 0
+        out["users"] = out["users"].fillna(0).astype(int)
     out.insert(len(keys) + 1, "event", [steps[k - 1] for k in out["step"]])
     grp = out.groupby(keys, observed=True)["users"] if keys else out["users"]
     out["start_users"] = grp.transform("first") if keys else out["users"].iloc[0]
@@ -269,17 +280,16 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     return out
 
 
-def _name_numbers(event: pd.Series, names: list[str]) -> np.ndarray:
-    """Index of each event's name in `names` (−1 for other events), without hashing
-    millions of strings when the column is categorical."""
+def _event_rows(event: pd.Series, names: list[str]) -> list[np.ndarray]:
+    """Row numbers of the events named `names[j]`, for each j — comparing category
+    codes, not millions of strings, when the column is categorical."""
     if isinstance(event.dtype, pd.CategoricalDtype):
-        lookup = np.array([names.index(str(c)) if str(c) in names else -1
-                           for c in event.cat.categories] + [-1], dtype=np.int16)
-        return lookup[event.cat.codes.to_numpy()]       # code −1 (NaN) hits the last
-    out = np.full(len(event), -1, dtype=np.int16)
-    for k, step in enumerate(names):
-        out[(event == step).to_numpy(dtype=bool, na_value=False)] = k
-    return out
+        codes = event.cat.codes.to_numpy()
+        position = {str(c): k for k, c in enumerate(event.cat.categories)}
+        return [np.flatnonzero(codes == position[n]) if n in position
+                else np.array([], dtype=np.int64) for n in names]
+    return [np.flatnonzero((event == n).to_numpy(dtype=bool, na_value=False))
+            for n in names]
 
 
 # ------------------------------------------------------------------ sessions
@@ -309,14 +319,23 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
     lo = int(t.min()) if len(t) else 0
     span = int(t.max()) - lo + 1 if len(t) else 1
     if (int(codes.max()) + 1 if len(codes) else 1) < np.iinfo(np.int64).max // span:
-        key = np.sort(codes * span + (t - lo))        # one sort of (user, time) keys
-        codes, t = key // span, key % span + lo
+        key = codes                                    # fresh array: build keys in place
+        key *= span
+        key += t
+        key -= lo
+        key.sort()                                     # one sort of (user, time) keys
+        codes = key // span
+        key -= codes * span
+        t = key                                        # ticks since `lo`
     else:                                              # keys would overflow int64
         order = np.lexsort((t, codes))
-        codes, t = codes[order], t[order]
-    starts_new = np.r_[True, (codes[1:] != codes[:-1])
-                       | (np.diff(t) > arrays.duration_ticks(gap, unit))]
+        codes, t = codes[order], t[order] - lo
+    starts_new = np.empty(len(t), dtype=bool)
+    starts_new[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=starts_new[1:])
+    starts_new[1:] |= t[1:] - t[:-1] > arrays.duration_ticks(gap, unit)
     first = np.flatnonzero(starts_new)
+    del starts_new
     last = np.r_[first[1:], len(t)] - 1
     user = codes[first]
     user_first = np.r_[True, user[1:] != user[:-1]]
@@ -325,8 +344,8 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
     times = events["event_time"]
     return pd.DataFrame({
         "user_id": user_ids[user], "session": number,
-        "start": arrays.from_ticks(t[first], unit, like=times),
-        "end": arrays.from_ticks(t[last], unit, like=times),
+        "start": arrays.from_ticks(t[first] + lo, unit, like=times),
+        "end": arrays.from_ticks(t[last] + lo, unit, like=times),
         "events": last - first + 1,
         "minutes": (t[last] - t[first]) / (arrays.duration_ticks("1min", unit) or 1)})
 

@@ -56,15 +56,15 @@ def test_the_equality_check_can_fail(sample):
 # ------------------------------------------------------------------ sessions by hand
 def test_sessions_by_hand_gap_is_strictly_greater():
     e = pd.DataFrame({"user_id": ["b", "a", "a", "a", "b"],
-                      "event_time": T(["2026-01-01 10:00", "2026-01-01 09:30",
-                                       "2026-01-01 09:00", "2026-01-01 10:00:01",
-                                       "2026-01-01 10:30"])})
+                      "event_time": T(["2026-01-01 10:00:00", "2026-01-01 09:30:00",
+                                       "2026-01-01 09:00:00", "2026-01-01 10:00:01",
+                                       "2026-01-01 10:30:00"])})
     s = us.sessions(e)        # unsorted input, string ids; 30 min exactly stays in session
     assert s[["user_id", "session", "events"]].values.tolist() == [
         ["a", 1, 2], ["a", 2, 1], ["b", 1, 2]]
     assert s["minutes"].tolist() == [30.0, 0.0, 30.0]
-    assert s["start"].tolist() == list(T(["2026-01-01 09:00", "2026-01-01 10:00:01",
-                                          "2026-01-01 10:00"]))
+    assert s["start"].tolist() == list(T(["2026-01-01 09:00:00", "2026-01-01 10:00:01",
+                                          "2026-01-01 10:00:00"]))
 
 
 def test_sessions_keep_the_time_zone_and_split_across_dst():

@@ -67,3 +67,16 @@ def test_bad_input():
         sql.retention_sql(cohort="year")
     with pytest.raises(ValueError, match="cannot contain quotes"):
         sql.funnel_sql(["a", "b'; DROP TABLE x; --"])
+
+
+def test_run_explains_bad_engine_arguments(s):
+    with pytest.raises(ValueError, match="engine must be one of"):
+        sql.run(sql.DAU, engine="bigquery", events=s["events"])
+    with pytest.raises(ValueError, match="needs spark=<SparkSession>"):
+        sql.run(sql.DAU, engine="spark", events=s["events"])
+    assert sql.run(sql.DAU, events=s["events"]).equals(sql.query(sql.DAU, events=s["events"]))
+
+
+def test_to_spark_rewrites_duckdb_only_syntax():
+    text = sql.to_spark(sql.retention_sql((1, 7), cohort="week"))
+    assert "EXPLODE(ARRAY(1, 7))" in text and "unnest" not in text.lower()
