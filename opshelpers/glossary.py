@@ -30,7 +30,7 @@ class Metric:
     formula: str
     denominator: str
     misleads: str
-    unit: str = "rate"   # rate (0–1) | CNY | count | ratio | days
+    unit: str = "rate"   # rate (0–1) | CNY | count | ratio | days | minutes
 
 
 _M = Metric
@@ -67,6 +67,14 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
        "a campaign spike inflates it for a month", "count"),
     _M("stickiness", "Stickiness (DAU/MAU)", "用户粘性", "users", "DAU / MAU", "MAU",
        "a shrinking MAU raises it while the business shrinks"),
+    _M("sessions_per_user", "Sessions per active user", "人均会话数", "users",
+       "sessions / distinct users with an event, in the period", "active users",
+       "depends on the inactivity gap that ends a session (30 min here); say which",
+       "ratio"),
+    _M("session_length", "Session length", "会话时长", "users",
+       "last event − first event of a session", "sessions",
+       "a one-event session counts as 0 minutes and time after the last event is "
+       "invisible: it understates real time in the app", "minutes"),
     _M("retention_dn", "N-day retention (Dn)", "第N日留存率", "users",
        "users of a cohort active on day N after signup / cohort size", "cohort users",
        "a cohort whose day N is after the data end is not 0 %: it is unknown (censored)"),

@@ -327,6 +327,7 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
         codes = key // span
         key -= codes * span
         t = key                                        # ticks since `lo`
+        del key
     else:                                              # keys would overflow int64
         order = np.lexsort((t, codes))
         codes, t = codes[order], t[order] - lo
@@ -337,17 +338,29 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
     first = np.flatnonzero(starts_new)
     del starts_new
     last = np.r_[first[1:], len(t)] - 1
-    user = codes[first]
-    user_first = np.r_[True, user[1:] != user[:-1]]
-    index = np.arange(len(first))
-    number = index - np.maximum.accumulate(np.where(user_first, index, 0)) + 1
+    # gather what the sessions need, then free the per-event arrays before building
+    # the result (it is large too: one row per session)
+    user, start, end = codes[first], t[first], t[last]
+    del codes, t
+    n_events = last
+    n_events -= first
+    n_events += 1
+    del first, last
+    number = np.arange(len(user))                 # 1, 2, … within each user:
+    base = np.where(np.r_[True, user[1:] != user[:-1]], number, 0)
+    np.maximum.accumulate(base, out=base)         # index of the user's first session
+    number -= base
+    number += 1
+    del base
+    minutes = (end - start) / (arrays.duration_ticks("1min", unit) or 1)
+    start += lo
+    end += lo
     times = events["event_time"]
     return pd.DataFrame({
         "user_id": user_ids[user], "session": number,
-        "start": arrays.from_ticks(t[first] + lo, unit, like=times),
-        "end": arrays.from_ticks(t[last] + lo, unit, like=times),
-        "events": last - first + 1,
-        "minutes": (t[last] - t[first]) / (arrays.duration_ticks("1min", unit) or 1)})
+        "start": arrays.from_ticks(start, unit, like=times),
+        "end": arrays.from_ticks(end, unit, like=times),
+        "events": n_events, "minutes": minutes})
 
 
 # ------------------------------------------------------------------ RFM
