@@ -181,7 +181,8 @@ def dau_mau_pandas(d: Data):
     dau = ev.groupby("date")["user_id"].nunique()
     mau = {}
     for day in dau.index:                       # one window per day, as tutorials do
-        in_window = (ev["date"] > day - pd.Timedelta(days=MAU_WINDOW_DAYS)) & (ev["date"] <= day)
+        start = day - pd.Timedelta(days=MAU_WINDOW_DAYS)
+        in_window = (ev["date"] > start) & (ev["date"] <= day)
         mau[day] = ev.loc[in_window, "user_id"].nunique()
     out = pd.DataFrame({"dau": dau, "mau": pd.Series(mau)})
     out["stickiness"] = out["dau"] / out["mau"]
@@ -252,7 +253,8 @@ def check_equal(case: Case, results: dict[str, object]) -> None:
     if case.name == "retention":
         for impl, t in tables.items():
             bad = int((~t["triangle_matches"]).sum())
-            assert bad == 0, f"retention: {impl}'s triangle disagrees with its table in {bad} cells"
+            assert bad == 0, (f"retention: {impl}'s triangle disagrees with its table in "
+                              f"{bad} cells")
     reference_impl, reference = next(iter(tables.items()))
     for impl, t in tables.items():
         try:

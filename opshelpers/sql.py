@@ -69,8 +69,8 @@ def run(sql: str, engine: str = "duckdb", spark=None, **tables) -> pd.DataFrame:
             raise ValueError("spark= is only used with engine='spark'")
         return query(sql, **tables)
     if spark is None:
-        raise ValueError("engine='spark' needs spark=<SparkSession>, e.g. "
-                         "SparkSession.builder.getOrCreate() (pip install 'opshelpers[spark]')")
+        raise ValueError("engine='spark' needs spark=<SparkSession>, e.g. SparkSession"
+                         ".builder.getOrCreate() (pip install 'opshelpers[spark]')")
     text = to_spark(sql)
     for name, df in tables.items():
         frame = df if hasattr(df, "createOrReplaceTempView") else spark.createDataFrame(df)

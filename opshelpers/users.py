@@ -166,7 +166,7 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
     keys = ["cohort"] + ([by] if by else [])
     frame = pd.DataFrame({"cohort": cohorts.to_numpy(), **per_user})
     if by:
-        frame.insert(1, by, users[by].to_numpy())
+        frame.insert(1, by, users[by].reset_index(drop=True))   # keeps a categorical
     sums = frame.groupby(keys, observed=True)
     size = sums.size()
     totals = sums.sum()
@@ -222,7 +222,8 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     if unknown:
         seen = sorted(str(x) for x in events["event"].dropna().unique())
         raise ValueError(f"step(s) {unknown} never occur in events; events seen: {seen[:20]}")
-    codes, user_ids = arrays.dense_codes(arrays.ids(events["user_id"]).take(np.concatenate(rows)))
+    step_users = arrays.ids(events["user_id"]).take(np.concatenate(rows))
+    codes, user_ids = arrays.dense_codes(step_users)
     has_user = codes >= 0                 # an event without a user cannot be followed
     sizes = np.cumsum([len(r) for r in rows])[:-1]
     step_events = {n: (c[ok], t.take(r)[ok]) for n, r, c, ok in
@@ -303,8 +304,9 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
     >>> e = pd.DataFrame({"user_id": [1, 1, 1, 2], "event_time": pd.to_datetime(
     ...     ["2026-01-01 09:00", "2026-01-01 09:20", "2026-01-01 10:00",
     ...      "2026-01-01 09:05"])})
-    >>> sessions(e)[["user_id", "session", "events", "minutes"]].to_dict("list")
-    {'user_id': [1, 1, 2], 'session': [1, 2, 1], 'events': [2, 1, 1], 'minutes': [20.0, 0.0, 0.0]}
+    >>> s = sessions(e)
+    >>> s[["user_id", "session", "events"]].values.tolist(), s["minutes"].tolist()
+    ([[1, 1, 2], [1, 2, 1], [2, 1, 1]], [20.0, 0.0, 0.0])
 
     Taught in 02_users §Sessions.
     """
