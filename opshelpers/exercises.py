@@ -133,6 +133,15 @@ def _cart_to_purchase() -> float:
     return len(carted & bought) / len(carted)
 
 
+def _june_one_event_sessions() -> float:
+    e = load_sample("events").sort_values(["user_id", "event_time"])
+    gap = e.groupby("user_id")["event_time"].diff()
+    session = (gap.isna() | (gap > pd.Timedelta(minutes=30))).cumsum()
+    s = e.groupby(session).agg(start=("event_time", "min"), n=("event", "size"))
+    june = s[s["start"].dt.month == 6]
+    return float((june["n"] == 1).mean())
+
+
 def _champions_share() -> float:
     o = load_sample("orders")
     end = o["order_time"].max().normalize()
@@ -483,6 +492,10 @@ QUESTIONS: dict[str, Question] = {q.qid: q for q in [
              "Reactivation within 14 days of 2026-05-10: message minus holdout (fraction)",
              _winback_lift, "number", 0.003, "active any day 05-10 … 05-23; compare the "
              "two variants of winback_0510"),
+    Question("q7_one_event_june", "02_users",
+             "Share of June's sessions (30-minute gap, by start date) with only one event",
+             _june_one_event_sessions, "number", 0.002, "split each user's events where "
+             "the gap exceeds 30 minutes (ops.users.sessions); keep sessions starting in June"),
     Question("q1_g07_posters", "03_community",
              "How many members posted at least one message in g07 during the challenge?",
              _g07_posters, "number", 0, "community_daily rows of g07 from 04-06 to 04-26 with "
