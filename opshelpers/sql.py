@@ -82,13 +82,15 @@ def to_spark(sql: str) -> str:
     """The query in Spark SQL, transpiled from DuckDB's dialect by sqlglot.
 
     >>> print(to_spark("SELECT CAST(event_time AS DATE) AS day FROM events"))
-    SELECT CAST(event_time AS DATE) AS day FROM events
+    SELECT
+      CAST(event_time AS DATE) AS day
+    FROM events
     """
     try:
         import sqlglot
     except ImportError as err:
         raise ImportError("to_spark needs sqlglot: pip install 'opshelpers[spark]'") from err
-    statements = sqlglot.transpile(sql, read="duckdb", write="spark")
+    statements = sqlglot.transpile(sql, read="duckdb", write="spark", pretty=True)
     if len(statements) != 1:
         raise ValueError(f"expected one SQL statement, got {len(statements)}")
     return statements[0]
