@@ -91,13 +91,10 @@ def connect(tables: dict[str, pd.DataFrame] | None, folder: Path | None = None,
     memory limit, spilling to disk: the out-of-core path."""
     if tables is not None:
         return sql.connect(**tables)
-    con = sql.connect()
+    con = sql.connect(**{name: folder / f"{name}.parquet" for name in COLUMNS})
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{folder / 'duckdb_spill'}'")
-    for name, cols in COLUMNS.items():
-        con.execute(f"CREATE VIEW {name} AS SELECT {', '.join(cols)} "
-                    f"FROM read_parquet('{folder / (name + '.parquet')}')")
     return con
 
 

@@ -1,9 +1,10 @@
 """The core metrics as SQL, run on DuckDB (embedded, no server).
 
-The SQL is plain and readable: it runs on DuckDB as is and, with the noted changes,
-on warehouses (Postgres, Hive/Spark SQL, ClickHouse): `date_trunc('week', …)` and
-`INTERVAL 7 DAY` are the usual spots to adapt. Tables can be DataFrames or CSV/Parquet
-files (`read_parquet('events.parquet')` in the FROM clause).
+The SQL is plain and readable: it runs on DuckDB as is, on Spark through `run(...,
+engine="spark")` (transpiled by sqlglot), and with small changes on other warehouses
+(Postgres, ClickHouse): `date_trunc('week', …)` and `INTERVAL 7 DAY` are the usual spots
+to adapt. A table is a DataFrame or a path to Parquet/CSV files, which DuckDB reads
+itself — out of core, so the files may be larger than memory.
 
 >>> import pandas as pd
 >>> e = pd.DataFrame({"user_id": [1, 1, 2], "event_time": pd.to_datetime(
@@ -16,29 +17,55 @@ Taught in 06_data §SQL.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
-__all__ = ["connect", "query", "run", "to_spark", "DAU", "dau_mau_sql", "retention_sql", "funnel_sql",
-           "sessions_sql", "CHANNEL_REPORT", "RFM_SUMMARY"]
+__all__ = ["connect", "query", "run", "to_spark", "DAU", "dau_mau_sql", "retention_sql",
+           "funnel_sql", "sessions_sql", "CHANNEL_REPORT", "RFM_SUMMARY"]
+
+READERS = {".parquet": "read_parquet", ".pq": "read_parquet", ".csv": "read_csv_auto",
+           ".tsv": "read_csv_auto", ".txt": "read_csv_auto", ".gz": "read_csv_auto"}
 
 
-def connect(**tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with each DataFrame registered under its name."""
+def connect(**tables: pd.DataFrame | str | Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with each table registered under its name.
+
+    A DataFrame is registered without a copy; a path (or glob such as
+    'events/*.parquet') to Parquet or CSV files becomes a view that DuckDB reads
+    when a query runs, spilling to disk when it needs more memory than it may use.
+    """
     con = duckdb.connect()
     try:   # no progress bar in notebooks or logs (some DuckDB builds refuse the setting)
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error:
         pass
-    for name, df in tables.items():
-        if not isinstance(df, pd.DataFrame):
-            raise TypeError(f"table {name!r} must be a DataFrame, got {type(df).__name__}")
-        con.register(name, df)
+    for name, table in tables.items():
+        if isinstance(table, pd.DataFrame):
+            con.register(name, table)
+        elif isinstance(table, (str, Path)):
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_file_reader(name, table)}")
+        else:
+            raise TypeError(f"table {name!r} must be a DataFrame or a path to Parquet/CSV "
+                            f"files, got {type(table).__name__}")
     return con
 
 
-def query(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
-    """Run `sql` against the given DataFrames (referenced by their keyword names)."""
+def _file_reader(name: str, path: str | Path) -> str:
+    text = str(path)
+    reader = READERS.get(Path(text).suffix.lower())
+    if reader is None:
+        raise ValueError(f"table {name!r}: {text} is neither Parquet nor CSV (by its "
+                         f"ending); use one of {sorted(READERS)} or load it with "
+                         "ops.read_table and pass the DataFrame")
+    if not any(ch in text for ch in "*?[") and not Path(text).exists():
+        raise FileNotFoundError(f"table {name!r}: no file {text}")
+    return f"{reader}('{text.replace(chr(39), chr(39) * 2)}')"
+
+
+def query(sql: str, **tables: pd.DataFrame | str | Path) -> pd.DataFrame:
+    """Run `sql` against the given tables (DataFrames or file paths, by keyword name)."""
     con = connect(**tables)
     try:
         return con.execute(sql).df()
@@ -49,13 +76,13 @@ def query(sql: str, **tables: pd.DataFrame) -> pd.DataFrame:
 ENGINES = ("duckdb", "spark")
 
 
-def run(sql: str, engine: str = "duckdb", spark=None, **tables) -> pd.DataFrame:
+def run(sql: str, engine: str = "duckdb", spark=None, **tables: object) -> pd.DataFrame:
     """Run one of these queries on DuckDB (default) or on a user's SparkSession.
 
     The SQL is written once, in DuckDB's dialect; for Spark it is transpiled by sqlglot
-    (`to_spark`). Tables are pandas DataFrames (DuckDB, Spark) or Spark DataFrames
-    (Spark); with Spark, tables you do not pass must already exist as tables or views
-    of those names (e.g. `events` in your metastore).
+    (`to_spark`). Tables are pandas DataFrames, paths to Parquet/CSV files, or (Spark)
+    Spark DataFrames; with Spark, tables you do not pass must already exist as tables or
+    views of those names (e.g. `events` in your metastore).
 
     >>> e = pd.DataFrame({"user_id": [1, 2], "event_time": pd.to_datetime(
     ...     ["2026-01-01 09:00", "2026-01-01 10:00"]), "event": "app_open"})
@@ -72,8 +99,15 @@ def run(sql: str, engine: str = "duckdb", spark=None, **tables) -> pd.DataFrame:
         raise ValueError("engine='spark' needs spark=<SparkSession>, e.g. SparkSession"
                          ".builder.getOrCreate() (pip install 'opshelpers[spark]')")
     text = to_spark(sql)
-    for name, df in tables.items():
-        frame = df if hasattr(df, "createOrReplaceTempView") else spark.createDataFrame(df)
+    for name, table in tables.items():
+        if hasattr(table, "createOrReplaceTempView"):          # already a Spark DataFrame
+            frame = table
+        elif isinstance(table, (str, Path)):
+            reader = READERS.get(Path(str(table)).suffix.lower())
+            frame = (spark.read.parquet(str(table)) if reader == "read_parquet" else
+                     spark.read.csv(str(table), header=True, inferSchema=True))
+        else:
+            frame = spark.createDataFrame(table)
         frame.createOrReplaceTempView(name)
     return spark.sql(text).toPandas()
 

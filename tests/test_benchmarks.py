@@ -128,9 +128,12 @@ def test_stickiness_with_string_ids_equals_brute_force():
 # ------------------------------------------------------------------ the runner
 def test_runner_end_to_end_on_a_tiny_dataset(tmp_path):
     out = tmp_path / "results.md"
+    # DuckDB reads the Parquet files itself here (the out-of-core path of the 50M run)
     assert run.main(["--sizes", "30k", "--data-dir", str(tmp_path / "data"),
+                     "--in-memory-max-events", "1k", "--memory-limit", "500MB",
                      "--out", str(out)]) == 0
     text = out.read_text()
+    assert "DuckDB here: DuckDB on Parquet, out of core (memory_limit 500MB)" in text
     assert "| Cohort retention D1/D7/D30 + triangle |" in text
     assert text.count("\n| ") >= 5 + 2
     assert (tmp_path / "results.png").stat().st_size > 10_000

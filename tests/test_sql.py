@@ -80,3 +80,28 @@ def test_run_explains_bad_engine_arguments(s):
 def test_to_spark_rewrites_duckdb_only_syntax():
     text = sql.to_spark(sql.retention_sql((1, 7), cohort="week"))
     assert "EXPLODE(ARRAY(1, 7))" in text and "unnest" not in text.lower()
+
+
+def test_tables_can_be_parquet_or_csv_files(s, tmp_path):
+    events, users = s["events"], s["users"]
+    events.to_parquet(tmp_path / "events.parquet")
+    users.to_csv(tmp_path / "users.csv", index=False)
+    q = sql.retention_sql((1, 7), "week")
+    from_files = sql.query(q, events=tmp_path / "events.parquet",
+                           users=str(tmp_path / "users.csv"))
+    from_frames = sql.query(q, events=events, users=users)
+    pd.testing.assert_frame_equal(from_files, from_frames)
+    (tmp_path / "parts").mkdir()
+    events.iloc[::2].to_parquet(tmp_path / "parts" / "a.parquet")
+    events.iloc[1::2].to_parquet(tmp_path / "parts" / "b.parquet")
+    globbed = sql.query(sql.DAU, events=str(tmp_path / "parts" / "*.parquet"))
+    assert globbed["dau"].tolist() == sql.query(sql.DAU, events=events)["dau"].tolist()
+
+
+def test_bad_tables_are_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="table 'events': no file"):
+        sql.query(sql.DAU, events=tmp_path / "missing.parquet")
+    with pytest.raises(ValueError, match="table 'events': .* is neither Parquet nor CSV"):
+        sql.query(sql.DAU, events=tmp_path / "events.xlsx")
+    with pytest.raises(TypeError, match="table 'events' must be a DataFrame or a path"):
+        sql.query(sql.DAU, events=[1, 2, 3])
