@@ -174,7 +174,11 @@ def run_size(n_events: int, args) -> tuple[dict, list[dict]]:
         f"{info['orders']:,} orders; {info['input_mb']:.0f} MB in memory")
     run_pandas = info["events"] <= args.pandas_max_events
     out_of_core = info["events"] > args.in_memory_max_events
-    con = connect(None, folder, args.memory_limit) if out_of_core else connect(tables)
+
+    def open_duckdb() -> duckdb.DuckDBPyConnection:
+        return connect(None, folder, args.memory_limit) if out_of_core else connect(tables)
+
+    con = open_duckdb()
 
     def inputs(connection) -> cases.Data:
         return cases.Data(tables["events"], tables["users"], tables["orders"], connection)
@@ -183,11 +187,7 @@ def run_size(n_events: int, args) -> tuple[dict, list[dict]]:
         # a forked child must not reuse the parent's DuckDB connection (its threads do
         # not survive fork): it opens its own, and its buffers count in its peak
         def call() -> None:
-            fresh = None
-            if impl == "duckdb":
-                fresh = connect(None, folder, args.memory_limit) if out_of_core \
-                    else connect(tables)
-            fn(inputs(fresh))
+            fn(inputs(open_duckdb() if impl == "duckdb" else None))
         return call
 
     rows = []
