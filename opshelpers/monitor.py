@@ -68,6 +68,8 @@ def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
     once per day — exact and fast.
     """
     require(events, ["user_id", "event_time"], "stickiness")
+    if events.empty:
+        raise ValueError("stickiness: the events table is empty")
     if window < 1:
         raise ValueError(f"window must be at least 1 day, got {window}")
     user, d, first_day = arrays.active_pairs(events)

@@ -25,6 +25,8 @@ __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funne
 
 def _check_events(events: pd.DataFrame, what: str) -> None:
     require(events, ["user_id", "event_time"], what)
+    if events.empty:
+        raise ValueError(f"{what}: the events table is empty")
     if events["event_time"].isna().any():
         n = int(events["event_time"].isna().sum())
         raise ValueError(f"{what}: {n} event(s) have no event_time (NaT); drop or fix them "

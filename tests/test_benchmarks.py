@@ -75,6 +75,16 @@ def test_sessions_keep_the_time_zone_and_split_across_dst():
     assert str(s["start"].dt.tz) == "Europe/Berlin"
 
 
+def test_empty_events_are_an_error_not_a_crash():
+    e = pd.DataFrame({"user_id": pd.Series([], dtype="int64"),
+                      "event_time": pd.Series([], dtype="datetime64[ns]")})
+    users = pd.DataFrame({"user_id": [1], "signup_time": T(["2026-01-01"])})
+    for call in (lambda: us.sessions(e), lambda: us.retention(users, e),
+                 lambda: monitor.stickiness(e)):
+        with pytest.raises(ValueError, match="the events table is empty"):
+            call()
+
+
 def test_sessions_errors_name_the_problem():
     e = pd.DataFrame({"user_id": [1.0, np.nan], "event_time": T(["2026-01-01"] * 2)})
     with pytest.raises(ValueError, match="1 event\\(s\\) have no user_id"):
