@@ -68,7 +68,11 @@ def ticks(times: pd.Series) -> tuple[np.ndarray, str]:
 
 
 def from_ticks(values: np.ndarray, unit: str, like: pd.Series) -> pd.DatetimeIndex:
-    """The inverse of `ticks`: int64 ticks back to timestamps with `like`'s time zone."""
+    """The inverse of `ticks`: int64 ticks back to timestamps with `like`'s time zone.
+
+    >>> from_ticks(np.array([1000]), "ms", like=pd.Series(pd.to_datetime(["2026-01-01"])))[0]
+    Timestamp('1970-01-01 00:00:01')
+    """
     out = pd.DatetimeIndex(np.asarray(values).view(f"datetime64[{unit}]"))
     if isinstance(like.dtype, pd.DatetimeTZDtype):
         return out.tz_localize("UTC").tz_convert(like.dtype.tz)
@@ -76,13 +80,21 @@ def from_ticks(values: np.ndarray, unit: str, like: pd.Series) -> pd.DatetimeInd
 
 
 def duration_ticks(duration: str | pd.Timedelta, unit: str) -> int:
-    """A duration ('30min', '7D') as a whole number of `unit` ticks (rounded down)."""
+    """A duration ('30min', '7D') as a whole number of `unit` ticks (rounded down).
+
+    >>> duration_ticks("30min", "s")
+    1800
+    """
     ns = pd.Timedelta(duration).value
     return int(ns // pd.Timedelta(1, unit=unit).value)
 
 
 def ids(column: pd.Series) -> np.ndarray:
-    """The id column as a numpy array: int64 for (nullable) integers with no missing ids."""
+    """The id column as a numpy array: int64 for (nullable) integers with no missing ids.
+
+    >>> ids(pd.Series([3, 1], dtype="Int64")).dtype
+    dtype('int64')
+    """
     if pd.api.types.is_integer_dtype(column) and not column.hasnans:
         return column.to_numpy(dtype=np.int64)
     return column.to_numpy()

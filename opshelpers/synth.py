@@ -148,6 +148,9 @@ def users_for_events(n_events: int, seed: int = 7, scenario: Scenario | None = N
     """How many users make about `n_events` events: sized from a 20,000-user pilot.
 
     Events grow in proportion to users, so one small run gives the rate.
+
+    >>> users_for_events(36_000, seed=1)
+    2034
     """
     if n_events <= 0:
         raise ValueError(f"n_events must be positive, got {n_events}")
