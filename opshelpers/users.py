@@ -17,10 +17,9 @@ from . import arrays
 from .metrics import add_rate, ratio, require, two_proportions
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
-           "sessions",
-           "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary", "referral",
-           "revenue_metrics", "churn_risk_rules", "churn_model", "winback_effect",
-           "SEGMENTS", "LIFECYCLE_STATES"]
+           "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
+           "referral", "revenue_metrics", "churn_risk_rules", "churn_model",
+           "winback_effect", "SEGMENTS", "LIFECYCLE_STATES"]
 
 
 def _check_events(events: pd.DataFrame, what: str) -> None:
