@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["active_pairs", "day_numbers", "dates", "ticks", "from_ticks", "duration_ticks",
-           "ids", "dense_codes", "positions"]
+           "ids", "dense_codes", "user_codes", "positions", "sort_by_user"]
 
 
 def _naive(times: pd.Series) -> pd.Series:
@@ -140,6 +140,54 @@ def positions(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     return pd.Index(keys).get_indexer(values)
 
 
+def user_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """`dense_codes` of a user id column, refusing rows without a user.
+
+    >>> user_codes(pd.Series([7, 5, 7]))[0].tolist()
+    [2, 0, 2]
+    """
+    codes, uniques = dense_codes(ids(column))
+    if (codes < 0).any():
+        raise ValueError(f"{int((codes < 0).sum())} event(s) have no {column.name}; drop or "
+                         "fix them first")
+    return codes, uniques
+
+
+def sort_by_user(codes: np.ndarray, values: np.ndarray, unique: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Sort (user code, value) pairs by user, then value, with one integer sort;
+    `unique=True` also drops repeated pairs.
+
+    Returns the sorted codes, the sorted values minus their minimum, and that minimum.
+    `codes` is used as scratch space (pass a fresh array, e.g. from `dense_codes`).
+
+    >>> c, v, lo = sort_by_user(np.array([1, 0, 1]), np.array([30, 20, 10]))
+    >>> c.tolist(), v.tolist(), lo
+    ([0, 1, 1], [10, 0, 20], 10)
+    """
+    if not len(values):
+        return codes, values.astype(np.int64), 0
+    lo = int(values.min())
+    span = int(values.max()) - lo + 1
+    if int(codes.max()) + 1 >= np.iinfo(np.int64).max // span:   # keys would overflow
+        order = np.lexsort((values, codes))
+        codes, values = codes[order], values[order] - lo
+        if unique:
+            keep = np.r_[True, (codes[1:] != codes[:-1]) | (values[1:] != values[:-1])]
+            codes, values = codes[keep], values[keep]
+        return codes, values, lo
+    key = codes                                   # build (user, value) keys in place
+    key *= span
+    key += values
+    key -= lo
+    key.sort()
+    if unique:
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    codes = key // span
+    key -= codes * span                           # what is left is value − lo
+    return codes, key, lo
+
+
 def active_pairs(events: pd.DataFrame, user: str = "user_id", time: str = "event_time"
                  ) -> tuple[np.ndarray, np.ndarray, int]:
     """Distinct (user, day) pairs, sorted by user then day: user codes, day offsets
@@ -152,20 +200,6 @@ def active_pairs(events: pd.DataFrame, user: str = "user_id", time: str = "event
     >>> [a.tolist() for a in active_pairs(e)[:2]]
     [[0, 1], [0, 1]]
     """
-    codes, _ = dense_codes(ids(events[user]))
-    if (codes < 0).any():
-        raise ValueError(f"{int((codes < 0).sum())} event(s) have no {user}; drop or fix "
-                         "them first")
-    day = day_numbers(events[time])
-    first = int(day.min())
-    n_days = int(day.max()) - first + 1
-    key = codes                                   # a fresh array: build the key in place
-    key *= n_days
-    key += day
-    key -= first
-    del day
-    key.sort()                                    # one sort, then drop repeats
-    key = key[np.r_[True, key[1:] != key[:-1]]]
-    user = key // n_days
-    key -= user * n_days
-    return user, key.astype(np.int32), first
+    codes, _ = user_codes(events[user])
+    codes, day, first = sort_by_user(codes, day_numbers(events[time]), unique=True)
+    return codes, day.astype(np.int32), first

@@ -315,25 +315,8 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
     if pd.Timedelta(gap) <= pd.Timedelta(0):
         raise ValueError(f"gap must be positive, got {gap!r}")
     t, unit = arrays.ticks(events["event_time"])
-    codes, user_ids = arrays.dense_codes(arrays.ids(events["user_id"]))
-    if (codes < 0).any():
-        raise ValueError(f"sessions: {int((codes < 0).sum())} event(s) have no user_id; "
-                         "drop or fix them first")
-    lo = int(t.min()) if len(t) else 0
-    span = int(t.max()) - lo + 1 if len(t) else 1
-    if (int(codes.max()) + 1 if len(codes) else 1) < np.iinfo(np.int64).max // span:
-        key = codes                                    # fresh array: build keys in place
-        key *= span
-        key += t
-        key -= lo
-        key.sort()                                     # one sort of (user, time) keys
-        codes = key // span
-        key -= codes * span
-        t = key                                        # ticks since `lo`
-        del key
-    else:                                              # keys would overflow int64
-        order = np.lexsort((t, codes))
-        codes, t = codes[order], t[order] - lo
+    codes, user_ids = arrays.user_codes(events["user_id"])
+    codes, t, lo = arrays.sort_by_user(codes, t)   # t: ticks since `lo`, per user in order
     starts_new = np.empty(len(t), dtype=bool)
     starts_new[:1] = True
     np.not_equal(codes[1:], codes[:-1], out=starts_new[1:])
