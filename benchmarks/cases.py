@@ -73,13 +73,19 @@ def retention_pandas(d: Data):
         part["retained"] = df[df["day_n"] == n].groupby("cohort")["user_id"].nunique()
         parts.append(part.fillna({"retained": 0}).assign(day=n).reset_index())
     table = pd.concat(parts)
-    table["rate"] = table["retained"] / table["eligible"].where(table["eligible"] > 0)
-    return table, table.pivot(index="cohort", columns="day", values="rate")
+    return with_triangle(table)
 
 
 def retention_duckdb(d: Data):
     table = d.con.execute(sql.retention_sql(RETENTION_DAYS, cohort="week")).df()
-    table["rate"] = table["retained"] / table["eligible"].where(table["eligible"] > 0)
+    return with_triangle(table)
+
+
+def with_triangle(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A retention table with its rates and the cohort × day triangle, in plain pandas:
+    the form the pandas baseline and any SQL engine's result are compared in."""
+    eligible = table["eligible"].where(table["eligible"] > 0)
+    table = table.assign(rate=table["retained"] / eligible)
     return table, table.pivot(index="cohort", columns="day", values="rate")
 
 

@@ -51,10 +51,8 @@ def tables():
 
 
 def _as_case_result(name, frame):
-    if name == "retention":        # the canonical retention form also checks a triangle
-        frame = frame.assign(rate=frame["retained"] / frame["eligible"])
-        return frame, frame.pivot(index="cohort", columns="day", values="rate")
-    return frame
+    # the canonical retention form also checks a triangle
+    return cases.with_triangle(frame) if name == "retention" else frame
 
 
 @pytest.mark.parametrize("name", list(QUERIES))
