@@ -1,0 +1,94 @@
+"""Data-quality signals shared by the loaders and the analysis helpers.
+
+A helper that joins two tables never drops rows without saying so: the result carries
+the count in `result.attrs["unmatched_rows"]` ({table: rows}), and when more than 1 % of
+a table's rows find no partner one `DataQualityWarning` says how many. Ids of two
+tables must be of one kind (both integers or both text) before they are compared.
+
+>>> import pandas as pd
+>>> try:
+...     same_id_kind(pd.Series([1, 2]), pd.Series(["007"]), "users", "events")
+... except ValueError as err:
+...     print(str(err)[:60])
+users.user_id holds integer ids but events.user_id holds tex
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DataQualityWarning", "SchemaError", "same_id_kind", "note_unmatched",
+           "note_excluded", "UNMATCHED_WARN_SHARE"]
+
+UNMATCHED_WARN_SHARE = 0.01   # warn when more than 1 % of a table's rows find no partner
+
+
+class DataQualityWarning(UserWarning):
+    """Rows were left out of a result (unmatched ids, excluded users, a date window)."""
+
+
+class SchemaError(ValueError):
+    """A file or frame does not fit the table it should be: names the column and the fix."""
+
+
+def _id_kind(s: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(s):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(s):
+        return "integer"
+    if pd.api.types.is_float_dtype(s):
+        return "integer" if bool(np.all(np.mod(s.dropna(), 1) == 0)) else "decimal"
+    return "text"
+
+
+def same_id_kind(left: pd.Series, right: pd.Series, left_table: str, right_table: str,
+                 column: str = "user_id") -> None:
+    """Refuse to join integer ids with text ids: nothing would match, silently.
+
+    `read_table` keeps ids as integers only when every value is a plain integer, so
+    `007` in one export and `7` in another are different users until you decide
+    otherwise. The message says how to align them.
+    """
+    a, b = _id_kind(left), _id_kind(right)
+    if a == b or left.empty or right.empty:
+        return
+    example = right.dropna().iloc[0] if b == "text" else left.dropna().iloc[0]
+    raise ValueError(
+        f"{left_table}.{column} holds {a} ids but {right_table}.{column} holds {b} ids "
+        f"(e.g. {example!r}); ids are compared exactly, so no row would match. Read both "
+        "files with ops.read_table, or convert both to text: "
+        f"df['{column}'] = df['{column}'].astype(str)")
+
+
+def note_unmatched(result: pd.DataFrame, table: str, unmatched: int, total: int,
+                   what: str) -> pd.DataFrame:
+    """Record on `result` how many of `table`'s rows found no partner; warn above 1 %.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     r = note_unmatched(pd.DataFrame(), "events", 5, 100, "retention")
+    >>> r.attrs["unmatched_rows"], w[0].category.__name__
+    ({'events': 5}, 'DataQualityWarning')
+    """
+    counts = dict(result.attrs.get("unmatched_rows", {}))
+    counts[table] = counts.get(table, 0) + int(unmatched)
+    result.attrs["unmatched_rows"] = counts
+    if total and unmatched / total > UNMATCHED_WARN_SHARE:
+        warnings.warn(f"{what}: {unmatched:,} of {total:,} {table} rows "
+                      f"({unmatched / total:.1%}) have a user_id that is not in the other "
+                      "table and were left out; check that both exports cover the same "
+                      "users (result.attrs['unmatched_rows'] has the count)",
+                      DataQualityWarning, stacklevel=3)
+    return result
+
+
+def note_excluded(result: pd.DataFrame, key: str, count: int, message: str) -> pd.DataFrame:
+    """Record `count` under `result.attrs[key]` and warn with `message` if it is not 0."""
+    result.attrs[key] = int(count)
+    if count:
+        warnings.warn(message, DataQualityWarning, stacklevel=3)
+    return result
