@@ -11,36 +11,36 @@ Taught in 00_start_here §The data.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import hashlib
 import os
+from io import BytesIO
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from .parse import parse_column
+from .quality import DataQualityWarning, SchemaError
 from .schema import EVENT_SCHEMA, TABLES, Table
 
 __all__ = ["load_sample", "read_table", "validate", "sample_dir", "ensure_sample",
-           "pseudonymize", "SchemaError", "Loaded", "SAMPLE_SEED", "SAMPLE_USERS"]
+           "pseudonymize", "SchemaError", "DataQualityWarning", "Loaded", "SAMPLE_SEED", "SAMPLE_USERS"]
 
 SAMPLE_SEED = 7
 SAMPLE_USERS = 16_000   # keeps data/ under 25 MB
 ENCODINGS = ("utf-8-sig", "gb18030")   # utf-8-sig also reads plain UTF-8; gb18030 ⊃ GBK
-TRUE = {"true", "1", "yes", "y", "t", "是", "真"}
-FALSE = {"false", "0", "no", "n", "f", "否", "假"}
 MAX_EXAMPLES = 5
 
 
-class SchemaError(ValueError):
-    """A file does not fit the table it should be: names the column and the fix."""
-
-
 class Loaded(NamedTuple):
-    data: pd.DataFrame
-    report: pd.DataFrame   # one row per (column, problem): n_rows, example rows
+    data: pd.DataFrame       # the rows that can be used
+    report: pd.DataFrame     # one row per (column, problem): n_rows, action, examples
+    rejected: pd.DataFrame   # rows left out, as written: row_in_file, why_rejected, …
+    formats: pd.DataFrame    # how each column was read (column, format)
 
 
 # ---------------------------------------------------------------- the sample
@@ -89,22 +89,40 @@ def load_sample(name: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=16)
 def _load_sample_cached(name: str, folder: str) -> pd.DataFrame:
     path = ensure_sample(Path(folder)) / f"{name}.csv"
-    return _coerce(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]),
-                   TABLES[name], source=path.name, invalid="raise").data
+    raw, _, _ = _read_raw(path, None, 0)
+    return _coerce(raw, TABLES[name], source=path.name, invalid="raise",
+                   options=ReadOptions(plausible_dates=False)).data
 
 
 # ---------------------------------------------------------------- user files
 def read_table(path: str | Path, mapping: dict[str, str] | None = None,
                table: str | Table | None = None, *, required: tuple[str, ...] | None = None,
                encoding: str | None = None, sheet: str | int = 0,
-               invalid: Literal["raise", "report"] = "raise") -> pd.DataFrame | Loaded:
+               invalid: Literal["raise", "report"] = "raise",
+               duplicates: Literal["raise", "drop", "keep"] = "raise",
+               min_date: str | pd.Timestamp | None = None,
+               as_of: str | pd.Timestamp | None = None, dayfirst: bool | None = None,
+               date_format: str | None = None, tz: str = "Asia/Shanghai"
+               ) -> pd.DataFrame | Loaded:
     """Read a CSV/Excel/Parquet export, rename its columns and validate them.
 
     `mapping` maps *your* column names to ours: `{"uid": "user_id", "ts": "event_time"}`.
     `table` is a canonical table name ("orders") or "events" for the minimal event log;
-    `required` overrides which columns must be present. With `invalid="raise"` any
-    unparseable row stops the load with an error naming the column and showing up to
-    5 rows; with `invalid="report"` the good rows come back with a report of the bad.
+    `required` overrides which columns must be present.
+
+    Nothing is dropped silently. With `invalid="raise"` any unusable row stops the
+    load with one message naming the column, the rows and the fix; with
+    `invalid="report"` the good rows come back with `report` (problem counts),
+    `rejected` (the rows left out, with their spreadsheet row and reason) and `formats`
+    (how each column was read: ISO dates, 2026年3月1日, ¥1,234.50 …).
+
+    - `duplicates`: rows repeating the table's key (an order_id seen before) stop the
+      load unless you choose `"drop"` (keep the first) or `"keep"` (keep all, listed).
+    - `min_date` / `as_of`: the window of the table's time column; rows outside it are
+      excluded and counted (a `DataQualityWarning` says how many). Without a window,
+      dates after today or more than a year away from all the others are a problem.
+    - `dayfirst` / `date_format`: how to read 05/03/2026 when no value decides it.
+    - `tz`: times with a UTC offset are converted to this zone and stored without one.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "e.csv"
@@ -114,62 +132,190 @@ def read_table(path: str | Path, mapping: dict[str, str] | None = None,
     dtype('<M8[us]')
     """
     path = Path(path)
-    raw = _read_raw(path, encoding, sheet)
-    if raw.empty:
+    if duplicates not in ("raise", "drop", "keep"):
+        raise ValueError(f"duplicates must be 'raise', 'drop' or 'keep', not {duplicates!r}")
+    if invalid not in ("raise", "report"):
+        raise ValueError(f"invalid must be 'raise' or 'report', not {invalid!r}")
+    raw, rejected_lines, notes = _read_raw(path, encoding, sheet)
+    if raw.empty and not rejected_lines:
         raise SchemaError(f"{path.name} has a header but no rows; export the data again "
                           "or check the filter you exported with")
+    original = list(raw.columns)
     raw = _apply_mapping(raw, mapping or {}, path.name)
     spec = _resolve_table(table, raw)
     if required is not None:
-        spec = Table(spec.name, spec.chinese, spec.grain, spec.columns,
-                     optional=tuple(c for c in spec.names if c not in required))
-    result = _coerce(raw, spec, source=path.name, invalid=invalid)
+        spec = dataclasses.replace(spec, optional=tuple(c for c in spec.names
+                                                        if c not in required))
+    options = ReadOptions(duplicates=duplicates, min_date=min_date, as_of=as_of,
+                          dayfirst=dayfirst, date_format=date_format, tz=tz)
+    result = _coerce(raw, spec, source=path.name, invalid=invalid, options=options,
+                     original=original, rejected_lines=rejected_lines, notes=notes)
     return result if invalid == "report" else result.data
 
 
-def validate(df: pd.DataFrame, table: str | Table) -> Loaded:
-    """Check an in-memory frame against a table; returns good rows and a problem report."""
+def validate(df: pd.DataFrame, table: str | Table, **options) -> Loaded:
+    """Check an in-memory frame against a table; returns good rows and the reports.
+
+    Takes the options of `read_table` (duplicates, min_date, as_of, dayfirst, …).
+    """
     spec = _resolve_table(table, df)
-    as_text = df.astype(object).where(df.notna(), None)
-    return _coerce(as_text, spec, source="DataFrame", invalid="report")
+    return _coerce(df.reset_index(drop=True), spec, source="DataFrame", invalid="report",
+                   options=ReadOptions(**options), original=[str(c) for c in df.columns])
 
 
-def _read_raw(path: Path, encoding: str | None, sheet) -> pd.DataFrame:
+@dataclasses.dataclass(frozen=True)
+class ReadOptions:
+    duplicates: str = "raise"
+    min_date: str | pd.Timestamp | None = None
+    as_of: str | pd.Timestamp | None = None
+    dayfirst: bool | None = None
+    date_format: str | None = None
+    tz: str = "Asia/Shanghai"
+    plausible_dates: bool = True      # off for the sample, whose dates we wrote ourselves
+
+
+MAX_HEADER_BYTES = 1 << 20           # no table's header line is a megabyte long
+MAX_COLUMNS = 5_000
+_MAGIC = {b"PK\x03\x04": "xlsx", b"\xd0\xcf\x11\xe0": "xls", b"PAR1": "parquet"}
+_SUFFIXES = {".csv": "text", ".txt": "text", ".tsv": "text", ".xlsx": "xlsx",
+             ".xlsm": "xlsx", ".xls": "xls", ".parquet": "parquet", "": "text"}
+
+
+def _read_raw(path: Path, encoding: str | None, sheet) -> tuple[pd.DataFrame, list, list]:
+    """The file as text columns (empty cells as ""), rows the parser could not split,
+    and notes on how it was read."""
+    if path.is_dir():
+        inside = sorted(p.name for p in path.iterdir() if p.is_file())[:5]
+        raise SchemaError(f"{path} is a folder, not a file; name one file in it"
+                          + (f" (e.g. {', '.join(inside)})" if inside else " (it is empty)"))
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist; check the path (relative paths "
                                 f"start in {Path.cwd()})")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet, dtype=str)
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    if suffix not in (".csv", ".txt", ".tsv"):
+    if suffix not in _SUFFIXES:
         raise SchemaError(f"{path.name}: unsupported file type {suffix!r}; use CSV, Excel "
-                          "(.xlsx) or Parquet")
-    data = path.read_bytes()
+                          "(.xlsx/.xls) or Parquet")
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise SchemaError(f"{path.name} cannot be read: permission denied; copy it somewhere "
+                          "you can read, or ask its owner (chmod +r)") from None
     if not data.strip():
-        raise SchemaError(f"{path.name} is empty (0 rows, no header)")
-    text = None
-    for enc in ([encoding] if encoding else ENCODINGS):
+        raise SchemaError(f"{path.name} is empty ({len(data)} bytes, no header): the export "
+                          "may have failed; export it again")
+    content = next((k for m, k in _MAGIC.items() if data.startswith(m)), "text")
+    notes = []
+    if content != _SUFFIXES[suffix] and suffix:
+        notes.append(f"the file is {_KIND_NAMES[content]} despite its {suffix} name; read "
+                     "it as such")
+    if content in ("xlsx", "xls"):
+        return _read_excel(path, data, sheet), [], notes
+    if content == "parquet":
+        try:
+            frame = pd.read_parquet(BytesIO(data))
+        except Exception as err:   # pyarrow raises several types for a broken file
+            raise SchemaError(f"{path.name} is not a readable Parquet file ({err}); write "
+                              "it again or export CSV") from None
+        return frame, [], notes
+    head = data[:2048].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
+        raise SchemaError(f"{path.name} is a web page (HTML/XML), not a table export, even "
+                          "if it is named .xls; open it in Excel or WPS and save as .xlsx "
+                          "or CSV (UTF-8)")
+    text, used = _decode(data, encoding, path.name)
+    if used not in ("utf-8", "utf-8-sig"):
+        notes.append(f"encoding {used}")
+    return (*_read_csv(text, suffix, path.name), notes)
+
+
+_KIND_NAMES = {"xlsx": "an Excel workbook (.xlsx)", "xls": "an old Excel workbook (.xls)",
+               "parquet": "a Parquet file", "text": "plain text (CSV)"}
+
+
+def _read_excel(path: Path, data: bytes, sheet) -> pd.DataFrame:
+    try:
+        book = pd.ExcelFile(BytesIO(data), engine="calamine")
+    except Exception as err:        # calamine raises its own error types for broken files
+        raise SchemaError(f"{path.name} cannot be opened as an Excel workbook ({err}); it "
+                          "may be damaged or still downloading: open it in Excel or WPS "
+                          "and save it again, or export CSV") from None
+    names = book.sheet_names
+    if (isinstance(sheet, int) and not 0 <= sheet < len(names)) or \
+            (isinstance(sheet, str) and sheet not in names):
+        raise SchemaError(f"{path.name} has no sheet {sheet!r}; its sheets are {names}")
+    frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False,
+                          na_values=[])
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.fillna("").astype("str")
+
+
+def _decode(data: bytes, encoding: str | None, name: str) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes, and the encoding it was in."""
+    if encoding is None:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            encoding = "utf-16"                        # Excel "Unicode text"
+        elif data[:1000].count(b"\x00") > 100:          # UTF-16 without a BOM
+            encoding = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+    tried = [encoding] if encoding else list(ENCODINGS)
+    for enc in tried:
         try:
             text = data.decode(enc)
-            break
         except (UnicodeDecodeError, LookupError):
             continue
-    if text is None:
-        tried = encoding or " / ".join(ENCODINGS)
-        raise SchemaError(f"{path.name} cannot be decoded as {tried}; save it as UTF-8 "
-                          "(Excel: 另存为 → CSV UTF-8) or pass encoding=...")
-    from io import StringIO
-
-    sep = "\t" if suffix == ".tsv" else _delimiter(text)
-    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                       na_values=["", "NA", "NULL", "null", "None", "nan"])
+        if enc in ("utf-8-sig", "utf-8"):
+            return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), enc
+        return text.encode("utf-8"), enc
+    raise SchemaError(f"{name} cannot be decoded as {' / '.join(tried)}; save it as UTF-8 "
+                      "(Excel: 另存为 → CSV UTF-8) or pass encoding=... (CLI: --encoding)")
 
 
-def _delimiter(text: str) -> str:
-    """The header line's delimiter (comma, semicolon, tab or |), so the fast C parser runs."""
-    header = text.split("\n", 1)[0]
+def _read_csv(data: bytes, suffix: str, name: str) -> tuple[pd.DataFrame, list]:
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    end = data.find(b"\n", 0, MAX_HEADER_BYTES)
+    if end < 0:
+        end = data.find(b"\r", 0, MAX_HEADER_BYTES)
+    if end < 0 and len(data) > MAX_HEADER_BYTES:
+        raise SchemaError(f"{name}: the first line is longer than 1 MB, so it is not the "
+                          "header of a table; check that this is the export you meant")
+    header_line = data[:end if end >= 0 else len(data)].decode("utf-8")
+    sep = "\t" if suffix == ".tsv" else _delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=sep))
+    if len(header) > MAX_COLUMNS:
+        raise SchemaError(f"{name}: the header has {len(header):,} columns; a table export "
+                          f"has far fewer — is the delimiter {sep!r} right?")
+    header = [h.strip() or f"unnamed_{i + 1}" for i, h in enumerate(header)]
+    seen = {h for h in header if header.count(h) > 1}
+    if seen:
+        raise SchemaError(f"{name}: column name(s) {sorted(seen)} appear more than once in "
+                          "the header; rename them so that each is unique")
+    bad_rows = []
+
+    def skip(row) -> str:
+        bad_rows.append((row.number, row.text, row.actual_columns))
+        return "skip"
+
+    table = pcsv.read_csv(
+        BytesIO(data),
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+        parse_options=pcsv.ParseOptions(delimiter=sep, invalid_row_handler=skip,
+                                        newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                            strings_can_be_null=False,
+                                            quoted_strings_can_be_null=False))
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(
+        "pyarrow", na_value=np.nan)}.get)
+    rejected = [{"row": (n + 1) if n else None, "reason": f"has {k} field(s) where the "
+                 f"header has {len(header)} (an unquoted {sep!r} inside a value?)",
+                 "text": t[:200]} for n, t, k in bad_rows]
+    return frame, rejected
+
+
+def _delimiter(header: str) -> str:
+    """The header line's delimiter (comma, semicolon, tab or |)."""
     counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
@@ -202,101 +348,214 @@ def _resolve_table(table, df: pd.DataFrame) -> Table:
     return TABLES[table]
 
 
-def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str) -> Loaded:
+def _missing_columns(spec: Table, missing: list[str], columns: list[str],
+                     original: list[str], source: str) -> SchemaError:
+    """One line: what is missing, the user's own headers, and the mapping to paste."""
+    chinese = {c.chinese: c.name for c in spec.columns}
+    suggest = {}
+    for c in missing:
+        col = spec.column(c)
+        free = [x for x in original if x not in suggest]
+        exact = [x for x in free if x == col.chinese]
+        close = exact or difflib.get_close_matches(col.chinese, free, n=1, cutoff=0.5) \
+            or difflib.get_close_matches(c, free, n=1, cutoff=0.5)
+        if close:
+            suggest[close[0]] = c
+    also = {x: chinese[x] for x in original if x in chinese and x not in suggest
+            and chinese[x] not in columns}
+    suggest.update(also)
+    names = ", ".join(f"'{c}' ({spec.column(c).chinese})" for c in missing)
+    hint = (f"; map them with mapping={suggest} (CLI: --map "
+            f"{','.join(f'{v}={k}' for k, v in suggest.items())})" if suggest else
+            f"; map yours with mapping={{'<your column>': '{missing[0]}'}} (CLI: --map "
+            f"{missing[0]}=<your column>)")
+    return SchemaError(f"{source} is missing required column(s) for table '{spec.name}': "
+                       f"{names}; your columns are {original}{hint}")
+
+
+def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
+            options: ReadOptions = ReadOptions(), original: list[str] | None = None,
+            rejected_lines: list | None = None, notes: list | None = None) -> Loaded:
     missing = [c for c in spec.required if c not in raw.columns]
     if missing:
-        lines = []
-        for c in missing:
-            close = difflib.get_close_matches(c, [str(x) for x in raw.columns], n=1, cutoff=0.5)
-            guess = close[0] if close else "<your column>"
-            lines.append(f"  - '{c}' ({spec.column(c).chinese}): map it with "
-                         f"mapping={{'{guess}': '{c}'}} (CLI: --map {c}={guess})")
-        raise SchemaError(f"{source} is missing required column(s) for table "
-                          f"'{spec.name}':\n" + "\n".join(lines) +
-                          f"\nColumns found: {list(raw.columns)}")
-    out, bad = {}, []
-    row_no = np.arange(len(raw)) + 2   # file line numbers: header is line 1
+        raise _missing_columns(spec, missing, list(raw.columns),
+                               original or list(raw.columns), source)
+    n = len(raw)
+    row_no = np.arange(n) + 2          # spreadsheet rows: the header is row 1
+    out, findings, formats = {}, [], []   # findings: (column, problem, mask, action)
     for col in spec.columns:
         if col.name not in raw.columns:
             continue
-        values, problems = _parse(raw[col.name], col)
-        out[col.name] = values
-        for problem, mask in problems.items():
-            if mask.any():
-                bad.append((col.name, problem, mask))
-    extra = [c for c in raw.columns if c not in out]
-    for c in extra:   # keep the user's other columns untouched
-        out[c] = raw[c]
-    data = pd.DataFrame(out, index=raw.index)
-    report_rows, any_bad = [], np.zeros(len(raw), bool)
-    for name, problem, mask in bad:
-        m = np.asarray(mask)
-        any_bad |= m
-        ex = [f"line {n}: {v!r}" for n, v in zip(row_no[m][:MAX_EXAMPLES],
-                                                 raw[name].to_numpy()[m][:MAX_EXAMPLES])]
-        report_rows.append({"column": name, "problem": problem, "n_rows": int(m.sum()),
-                            "examples": "; ".join(ex)})
-    report = pd.DataFrame(report_rows, columns=["column", "problem", "n_rows", "examples"])
-    if any_bad.any() and invalid == "raise":
-        detail = "\n".join(f"  - {r.column}: {r.n_rows} row(s) {r.problem}, e.g. {r.examples}"
-                           for r in report.itertuples())
-        raise SchemaError(f"{source}: {int(any_bad.sum())} of {len(raw)} rows cannot be used "
-                          f"as table '{spec.name}':\n{detail}\nFix them in the file, or call "
-                          "read_table(..., invalid='report') to load the other rows and get "
-                          "these back as a report.")
-    return Loaded(data.loc[~any_bad].reset_index(drop=True), report)
+        try:
+            parsed = parse_column(raw[col.name], col.kind, col.name, nullable=col.nullable,
+                                  dayfirst=options.dayfirst,
+                                  date_format=options.date_format, tz=options.tz)
+        except SchemaError as err:
+            raise SchemaError(f"{source}: {err}") from None
+        out[col.name] = parsed.values
+        formats += [(col.name, f) for f in parsed.formats]
+        findings += [(col.name, p, m, "dropped") for p, m in parsed.problems.items()
+                     if m.any()]
+    for c in raw.columns:              # keep the user's other columns untouched
+        if c not in out:
+            out[c] = raw[c].reset_index(drop=True)
+    data = pd.DataFrame(out)
+    bad = np.zeros(n, bool)
+    for *_, m, _action in findings:
+        bad |= m
+    if spec.time and spec.time in data.columns:
+        findings += _window(data[spec.time], spec.time, bad, options, invalid == "raise",
+                            source, row_no)
+    drop = np.zeros(n, bool)
+    for *_, m, action in findings:
+        drop |= m
+    if spec.key and all(k in data.columns for k in spec.key):
+        findings += _duplicates(data, raw, spec.key, drop, options.duplicates, source,
+                                row_no, invalid == "raise")
+        drop = np.zeros(n, bool)
+        for *_, m, action in findings:
+            if action != "kept":
+                drop |= m
+    report = pd.DataFrame(
+        [{"column": c, "problem": p, "n_rows": int(m.sum()), "action": a,
+          "examples": _examples(raw, c, m, row_no)} for c, p, m, a in findings],
+        columns=["column", "problem", "n_rows", "action", "examples"])
+    dropped = np.zeros(n, bool)
+    for _, _, m, a in findings:
+        if a == "dropped":
+            dropped |= m
+    if invalid == "raise" and (dropped.any() or rejected_lines):
+        raise _bad_rows(source, spec, report[report["action"] == "dropped"], dropped,
+                        n + len(rejected_lines or []), rejected_lines or [])
+    rejected = _rejected(raw, findings, drop, row_no, rejected_lines or [])
+    good = data.loc[~drop].reset_index(drop=True)
+    excluded = int(sum(m.sum() for _, _, m, a in findings if a == "excluded"))
+    if excluded and invalid == "raise":
+        from .quality import note_excluded
+
+        note_excluded(good, "excluded_rows", int(np.logical_or.reduce(
+            [m for _, _, m, a in findings if a == "excluded"]).sum()),
+            f"{source}: {excluded:,} of {n:,} rows fall outside the date window and were "
+            "left out (read_table(..., invalid='report') lists them)")
+    fmt = pd.DataFrame([{"column": c, "format": f} for c, f in formats] +
+                       [{"column": "(file)", "format": x} for x in (notes or [])],
+                       columns=["column", "format"])
+    good.attrs["formats"] = {c: "; ".join(fmt.loc[fmt["column"] == c, "format"])
+                             for c in fmt["column"].unique()}
+    return Loaded(good, report, rejected, fmt)
 
 
-def _parse(s: pd.Series, col) -> tuple[pd.Series, dict[str, pd.Series]]:
-    """Parse one column by its kind; returns values and {problem: bad-row mask}."""
-    present = s.notna() & s.astype(str).str.strip().ne("")
-    problems: dict[str, pd.Series] = {}
-    if not col.nullable:
-        problems["are empty"] = ~present
-    kind = col.kind
-    if kind == "datetime" or kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(s):
-            parsed = s
-        else:
-            text = s.astype(str).str.strip()
-            parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-            retry = parsed.isna() & present
-            if retry.any():
-                parsed[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed")
-        problems["have an unparseable date"] = parsed.isna() & present
-        if kind == "date":
-            parsed = parsed.dt.normalize()
-        return parsed.astype("datetime64[us]"), problems
-    if kind in ("int", "float", "money", "rate"):
-        num = pd.to_numeric(s, errors="coerce")
-        problems["are not numbers"] = num.isna() & present
-        if kind == "money" and col.name != "revenue":
-            problems["have a negative amount"] = num < 0
-        if kind == "rate":
-            problems["are outside 0–1 (rates are fractions; divide percents by 100)"] = \
-                (num < 0) | (num > 1)
-        if kind == "int":
-            frac = num.notna() & (num % 1 != 0)
-            problems["are not whole numbers"] = frac
-            num = num.where(~frac)
-            return _int_column(num), problems
-        return num.astype(float), problems
-    if kind == "id":
-        num = pd.to_numeric(s, errors="coerce")
-        if (num.notna() | ~present).all() and (num.dropna() % 1 == 0).all():
-            return _int_column(num), problems
-        return s.astype("str").str.strip(), problems
-    if kind == "bool":
-        text = s.astype(str).str.strip().str.lower()
-        val = text.map(lambda x: True if x in TRUE else (False if x in FALSE else None))
-        problems["are not true/false"] = val.isna() & present
-        return val.astype("boolean"), problems
-    return s.astype("str"), problems
+def _examples(raw: pd.DataFrame, column: str, mask: np.ndarray, row_no: np.ndarray) -> str:
+    idx = np.flatnonzero(mask)[:MAX_EXAMPLES]
+    values = raw[column].to_numpy()[idx] if column in raw.columns else [""] * len(idx)
+    return "; ".join(f"row {row_no[i]}: {v!r}" for i, v in zip(idx, values))
 
 
-def _int_column(num: pd.Series) -> pd.Series:
-    """Plain int64 when complete (friendlier), nullable Int64 only when values are missing."""
-    return num.astype("Int64") if num.isna().any() else num.astype("int64")
+def _bad_rows(source: str, spec: Table, report: pd.DataFrame, dropped: np.ndarray,
+              total: int, lines: list) -> SchemaError:
+    parts = [f"{r.column}: {r.n_rows} row(s) {r.problem} (e.g. {r.examples})"
+             for r in report.itertuples()]
+    if lines:
+        first = lines[0]
+        parts.append(f"{len(lines)} line(s) {first['reason']} (e.g. "
+                     f"{'row ' + str(first['row']) if first['row'] else ''} {first['text']!r})")
+    n_bad = int(dropped.sum()) + len(lines)
+    return SchemaError(f"{source}: {n_bad} of {total} rows cannot be used as table "
+                       f"'{spec.name}': " + "; ".join(parts) + ". Fix them in the file, or "
+                       "call read_table(..., invalid='report') (CLI: the report lists them) "
+                       "to load the other rows and get these back.")
+
+
+def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions,
+            strict: bool, source: str, row_no: np.ndarray) -> list:
+    """Rows outside the analyst's window (excluded), or implausible dates (a problem)."""
+    t = times.to_numpy()
+    ok = ~np.isnat(t) & ~bad
+    if options.min_date is not None or options.as_of is not None:
+        outside = np.zeros(len(t), bool)
+        if options.min_date is not None:
+            outside |= ok & (t < np.datetime64(pd.Timestamp(options.min_date).normalize()))
+        if options.as_of is not None:
+            end = pd.Timestamp(options.as_of).normalize() + pd.Timedelta(days=1)
+            outside |= ok & (t >= np.datetime64(end))
+        window = (f"{pd.Timestamp(options.min_date).date() if options.min_date else '…'} "
+                  f"to {pd.Timestamp(options.as_of).date() if options.as_of else '…'}")
+        return [(column, f"fall outside the window {window}", outside, "excluded")] \
+            if outside.any() else []
+    if not options.plausible_dates or not ok.any():
+        return []
+    days = t[ok].astype("datetime64[D]").astype(np.int64)
+    lo, hi = days.min(), days.max()
+    today = (pd.Timestamp.now(tz=options.tz).tz_localize(None).normalize()
+             - pd.Timestamp("1970-01-01")).days
+    if hi - lo <= 365 and hi <= today:
+        return []                                    # the usual export: nothing to check
+    uniq, counts = np.unique(days, return_counts=True)
+    cluster = np.concatenate([[0], np.cumsum(np.diff(uniq) > 365)])
+    main = np.argmax(np.bincount(cluster, weights=counts))
+    far_days = uniq[cluster != main]
+    all_days = t.astype("datetime64[D]").astype(np.int64)
+    far = ok & np.isin(all_days, far_days)
+    future = ok & (all_days > today)
+    found = []
+    inside = uniq[cluster == main]
+    span = (f"{np.datetime64(int(inside.min()), 'D')}..{np.datetime64(int(inside.max()), 'D')}")
+    fix = ("set the window with min_date=/as_of= (CLI: --min-date/--as-of) or fix the "
+           "rows")
+    if future.any():
+        found.append((column, f"are after today ({np.datetime64(int(today), 'D')}); {fix}",
+                      future, "dropped"))
+    far &= ~future
+    if far.any():
+        found.append((column, f"lie more than a year away from all other dates (those "
+                      f"fall in {span}); {fix}", far, "dropped"))
+    return found
+
+
+def _duplicates(data: pd.DataFrame, raw: pd.DataFrame, key: tuple[str, ...],
+                drop: np.ndarray, choice: str, source: str, row_no: np.ndarray,
+                strict: bool) -> list:
+    keys = data.loc[~drop, list(key)]
+    repeat = np.zeros(len(data), bool)
+    repeat[np.flatnonzero(~drop)] = keys.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return []
+    name = "+".join(key)
+    exact = int(raw.loc[~drop].duplicated(keep="first").sum())
+    if choice == "raise":
+        idx = np.flatnonzero(repeat)[:3]
+        ex = "; ".join(f"row {row_no[i]}: {tuple(data.loc[i, list(key)])}" for i in idx)
+        raise SchemaError(
+            f"{source}: {int(repeat.sum())} row(s) repeat a {name} seen on an earlier row "
+            f"({exact} of them exact copies), e.g. {ex}; counting them twice would double "
+            "their numbers. Choose: duplicates='drop' keeps the first row of each "
+            f"{name}, duplicates='keep' keeps them all (CLI: --duplicates drop|keep)")
+    action = "dropped" if choice == "drop" else "kept"
+    return [("+".join(key), f"repeat a {name} seen on an earlier row ({exact} exact "
+             f"copies); {'the first is kept' if choice == 'drop' else 'kept as you chose'}",
+             repeat, action)]
+
+
+def _rejected(raw: pd.DataFrame, findings: list, drop: np.ndarray, row_no: np.ndarray,
+              lines: list) -> pd.DataFrame:
+    """The rows left out, as written in the file, with their row number and reasons."""
+    idx = np.flatnonzero(drop)
+    reasons = np.full(len(raw), "", dtype=object)
+    for column, problem, mask, action in findings:
+        if action == "kept":
+            continue
+        hit = np.flatnonzero(mask)
+        reasons[hit] = reasons[hit] + np.where(reasons[hit] == "", "", "; ") + \
+            f"{column} {problem}"
+    out = raw.iloc[idx].astype(object).reset_index(drop=True)
+    out.insert(0, "row_in_file", row_no[idx])
+    out.insert(1, "why_rejected", reasons[idx])
+    if lines:
+        extra = pd.DataFrame({"row_in_file": [x["row"] for x in lines],
+                              "why_rejected": [x["reason"] for x in lines],
+                              "line_text": [x["text"] for x in lines]})
+        out = pd.concat([out, extra], ignore_index=True)
+    return out
 
 
 def load_word_list(packaged: str, path: str | Path | None = None) -> dict:

@@ -86,12 +86,13 @@ def _any_problem(out: Parsed, n: int) -> np.ndarray:
 
 # ------------------------------------------------------------------ text
 def _is_text(s: pd.Series) -> bool:
-    return s.dtype == object or pd.api.types.is_string_dtype(s)
+    return s.dtype == object or pd.api.types.is_string_dtype(s) or \
+        isinstance(s.dtype, pd.CategoricalDtype)
 
 
 def _arrow_text(s: pd.Series) -> pa.ChunkedArray | pa.Array:
     """The column as trimmed arrow strings (nulls as empty strings)."""
-    if not pd.api.types.is_string_dtype(s) or s.dtype == object:
+    if s.dtype != "str":
         s = s.astype("str")
     arr = pa.array(s)
     if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
@@ -118,7 +119,7 @@ def _to_series(arr, mask: np.ndarray | None = None) -> pd.Series:
 def _texts(s: pd.Series, strip: bool) -> Parsed:
     if not _is_text(s):
         return Parsed(s.astype("str").mask(s.isna()))
-    arr = pc.fill_null(pa.array(s.astype("str") if s.dtype == object else s), "")
+    arr = pc.fill_null(pa.array(s if s.dtype == "str" else s.astype("str")), "")
     if strip:
         arr = pc.utf8_trim_whitespace(arr)
     empty = pc.equal(pc.utf8_trim_whitespace(arr) if not strip else arr, "")

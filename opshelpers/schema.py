@@ -31,6 +31,8 @@ class Table:
     grain: str
     columns: tuple[Column, ...]
     optional: tuple[str, ...] = ()   # columns a user's own export may lack
+    key: tuple[str, ...] = ()        # columns that identify a row (duplicates are reported)
+    time: str | None = None          # the time a row happened at (the date window applies)
 
     @property
     def names(self) -> list[str]:
@@ -63,7 +65,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "unless channel is referral", nullable=True),
         C("onboarding", "category", "新手引导版本", "v1 before 2026-02-15, v2 from then on"),
     ), optional=("landing_page", "device", "city_tier", "age_group", "referrer_id",
-                 "onboarding")),
+                 "onboarding"), key=('user_id',), time='signup_time'),
     Table("visits", "访问表", "one row per landing visit from an acquisition channel "
           "(anonymous until signup)", (
         C("visit_id", "id", "访问ID", "landing visit"),
@@ -78,7 +80,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("signed_up", "bool", "是否注册", "the visitor registered in this visit"),
         C("user_id", "id", "用户ID", "the new user's id if signed_up", nullable=True),
     ), optional=("visitor_id", "landing_page", "device", "pageviews", "bounced", "signed_up",
-                 "user_id")),
+                 "user_id"), key=('visit_id',), time='visit_time'),
     Table("events", "行为事件表", "one row per tracked app event", (
         C("user_id", "id", "用户ID", "user who acted"),
         C("event_time", "datetime", "事件时间", "local time of the event"),
@@ -88,7 +90,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "session)", nullable=True),
         C("revenue", "money", "收入", "amount paid, on purchase events only", "CNY",
           nullable=True),
-    ), optional=("session_id", "revenue")),
+    ), optional=("session_id", "revenue"), key=(), time='event_time'),
     Table("orders", "订单表", "one row per order", (
         C("order_id", "id", "订单ID", "order"),
         C("user_id", "id", "用户ID", "buyer"),
@@ -106,7 +108,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("device_id", "text", "设备号", "hashed device identifier"),
         C("ip", "text", "IP地址", "client IP address"),
     ), optional=("session_id", "items", "discount", "coupon_code", "campaign_id",
-                 "device_id", "ip")),
+                 "device_id", "ip"), key=('order_id',), time='order_time'),
     Table("channel_daily", "渠道日报", "one row per channel per day", (
         C("date", "date", "日期", "local calendar day"),
         C("channel", "category", "渠道", "acquisition channel"),
@@ -114,7 +116,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "organic channels", "CNY"),
         C("impressions", "int", "曝光量", "times an ad or listing was shown"),
         C("clicks", "int", "点击量", "clicks on it (≥ landing visits: some never load)"),
-    )),
+    ), key=('date', 'channel'), time='date'),
     Table("posts", "内容表", "one row per published post (ours and two competitors')", (
         C("post_id", "id", "内容ID", "post"),
         C("account", "category", "账号", "chayu (ours), competitor_shanjian, competitor_yeya"),
@@ -136,7 +138,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("comments", "int", "评论数", "comments"),
         C("saves", "int", "收藏数", "saves / favourites"),
         C("follows", "int", "涨粉数", "new followers attributed to the post"),
-    )),
+    ), key=('post_id',), time='publish_time'),
     Table("campaigns", "活动表", "one row per campaign phase", (
         C("campaign_id", "id", "活动ID", "campaign phase (orders.campaign_id)"),
         C("campaign_name", "text", "活动名称", "name used internally (Chinese)"),
@@ -147,13 +149,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("budget", "money", "预算", "planned cost", "CNY"),
         C("spend", "money", "实际花费", "actual cost (media, gifts; coupons excluded)", "CNY"),
         C("coupon_code", "category", "优惠券", "coupon the campaign issues", nullable=True),
-    )),
+    ), key=('campaign_id',), time='start_date'),
     Table("ab_assignments", "实验分组表", "one row per user per experiment", (
         C("experiment", "category", "实验名", "checkout_button, coupon_banner, winback_0510"),
         C("user_id", "id", "用户ID", "assigned user"),
         C("variant", "category", "组别", "A/B, or message/holdout"),
         C("assigned_time", "datetime", "分组时间", "first exposure"),
-    )),
+    ), key=('experiment', 'user_id'), time='assigned_time'),
     Table("community_members", "社群成员表", "one row per user per group joined", (
         C("user_id", "id", "用户ID", "member"),
         C("group_id", "id", "群ID", "WeChat group"),
@@ -163,7 +165,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("join_date", "date", "入群日期", "day joined"),
         C("leave_date", "date", "退群日期", "day left; empty if still a member", nullable=True),
         C("role", "category", "角色", "admin (群管理) or member"),
-    )),
+    ), key=('user_id', 'group_id'), time='join_date'),
     Table("community_daily", "社群日活表", "one row per member per group per day with "
           "activity (no row = silent)", (
         C("date", "date", "日期", "local calendar day"),
@@ -172,7 +174,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("messages", "int", "发言数", "messages sent", "messages"),
         C("checkins", "int", "打卡数", "check-ins (打卡)", "check-ins"),
         C("replies_received", "int", "被回复数", "replies to this member's messages"),
-    )),
+    ), key=('date', 'group_id', 'user_id'), time='date'),
     Table("points_ledger", "积分流水", "one row per points movement", (
         C("user_id", "id", "用户ID", "member of the points programme"),
         C("event_time", "datetime", "时间", "local time"),
@@ -181,7 +183,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "redeem_gift"),
         C("tier", "category", "会员等级", "bronze / silver / gold at that time (by "
           "cumulative paid CNY: ≥300 silver, ≥1000 gold)"),
-    )),
+    ), key=(), time='event_time'),
     Table("feedback", "用户反馈表", "one row per survey answer, review, comment or service "
           "chat", (
         C("feedback_id", "id", "反馈ID", "feedback item"),
@@ -190,7 +192,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("source", "category", "来源", "app_review, survey, service_chat, comment"),
         C("score", "int", "评分", "1 (worst) … 5 (best)"),
         C("text", "text", "内容", "what the user wrote (Chinese)"),
-    )),
+    ), key=('feedback_id',), time='created_time'),
 ]}
 
 

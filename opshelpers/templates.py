@@ -12,6 +12,7 @@ rows that cannot be parsed are dropped *and listed* in the report's data-quality
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -64,29 +65,32 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in [
 
 def _spec(table: str, required: tuple[str, ...]) -> Table:
     base = TABLES[table]
-    return Table(base.name, base.chinese, base.grain, base.columns,
-                 optional=tuple(c for c in base.names if c not in required))
+    return dataclasses.replace(base, optional=tuple(c for c in base.names
+                                                    if c not in required))
 
 
 def load_input(path: str | None, table: str, required, mapping: dict | None = None,
-               max_invalid_share: float = 0.5) -> tuple[pd.DataFrame, pd.DataFrame]:
+               max_invalid_share: float = 0.5, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(data, problems): the user's file validated, or the sample table when `path` is None.
 
-    Rows that cannot be used are dropped and returned in `problems`; if more than
-    `max_invalid_share` of the rows are bad, the column's type is wrong: stop.
+    Rows that cannot be used are left out and counted in `problems`; if more than
+    `max_invalid_share` of the rows are left out (counting each row once, whatever
+    its number of problems), a column is probably mapped wrong: stop. `options` go to
+    `read_table` (duplicates, min_date, as_of, dayfirst, encoding, …).
     """
     if path is None:
         return load_sample(table), pd.DataFrame(columns=["column", "problem", "n_rows",
-                                                         "examples"])
+                                                         "action", "examples"])
     loaded = read_table(path, mapping or {}, table=_spec(table, tuple(required)),
-                        invalid="report")
-    n_bad = int(loaded.report["n_rows"].max()) if len(loaded.report) else 0
+                        invalid="report", **options)
+    n_bad = len(loaded.rejected)
     total = len(loaded.data) + n_bad
     if total and n_bad / total > max_invalid_share:
         worst = loaded.report.sort_values("n_rows").iloc[-1]
-        raise SchemaError(f"{Path(path).name}: column '{worst['column']}' {worst['problem']} "
-                          f"in {n_bad} of {total} rows — is the right column mapped? "
-                          f"e.g. {worst['examples']}")
+        raise SchemaError(f"{Path(path).name}: {n_bad} of {total} rows cannot be used "
+                          f"(worst: column '{worst['column']}' {worst['problem']} in "
+                          f"{worst['n_rows']} rows, e.g. {worst['examples']}) — is the right "
+                          "column mapped?")
     return loaded.data, loaded.report
 
 

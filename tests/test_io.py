@@ -51,7 +51,7 @@ def test_invalid_rows_are_reported_never_dropped_silently(tmp_path):
     assert len(loaded.data) == 2
     report = loaded.report.set_index("column")
     assert report.loc["event_time", "n_rows"] == 1
-    assert "line 4: 'not a date'" in report.loc["event_time", "examples"]
+    assert "row 4: 'not a date'" in report.loc["event_time", "examples"]
     assert report.loc["event", "problem"] == "are empty"
     assert len(loaded.data) + report["n_rows"].sum() == 4
 
@@ -88,13 +88,13 @@ def test_bad_unparseable_date_shows_rows(tmp_path):
         read_table(p, MAP, table="events")
     msg = str(e.value)
     assert "1 of 3 rows cannot be used as table 'events'" in msg
-    assert "event_time: 1 row(s) have an unparseable date, e.g. line 4: '31/02/2026 25:99'" in msg
+    assert "event_time: 1 row(s) have an unparseable date (e.g. row 4: '31/02/2026 25:99')" in msg
     assert "invalid='report'" in msg
 
 
 @pytest.mark.parametrize("paid, message", [
     ("-5", r"paid: 1 row\(s\) have a negative amount"),
-    ("¥12", r"paid: 1 row\(s\) are not numbers, e.g. line 2: '¥12'")])
+    ("12 块", r"paid: 1 row\(s\) are not numbers \(e.g. row 2: '12 块'\)")])
 def test_bad_amounts(tmp_path, paid, message):
     text = f"order_id,user_id,order_time,paid\n1,1,2026-01-01 10:00,{paid}\n"
     with pytest.raises(SchemaError, match=message):
@@ -152,8 +152,9 @@ def test_load_sample_types():
 def test_validate_in_memory_frame():
     df = pd.DataFrame({"user_id": [1, 2], "event_time": ["2026-01-01", "oops"],
                        "event": ["app_open", "purchase"]})
-    good, report = ops.validate(df, "events")
-    assert len(good) == 1 and report["n_rows"].tolist() == [1]
+    checked = ops.validate(df, "events")
+    assert len(checked.data) == 1 and checked.report["n_rows"].tolist() == [1]
+    assert checked.rejected["row_in_file"].tolist() == [3]
 
 
 def test_pseudonymize_is_keyed_and_joinable():

@@ -79,7 +79,7 @@ def test_bad_inputs_give_one_clear_message(tmp_path, capsys):
         wrong, index=False)
     assert main(["report", "retention", "--data", str(wrong), "--out",
                  str(tmp_path / "x.html")]) == 2
-    assert "column 'event_time' have an unparseable date in 2 of 3 rows" in \
+    assert "2 of 3 rows cannot be used (worst: column 'event_time' have an unparseable date" in \
         capsys.readouterr().err
     assert main(["report", "nope", "--out", str(tmp_path / "x.html")]) == 2
     assert main(["report", "retention", "--param", "colour=red",
