@@ -15,6 +15,7 @@ import statsmodels.formula.api as smf
 
 from .io import load_word_list
 from .metrics import add_rate, ratio, require
+from .quality import note_unmatched, unmatched_rows
 from .users import active_days
 
 __all__ = ["group_health", "checkin_streaks", "challenge_effect", "membership_effect",
@@ -168,6 +169,7 @@ def membership_effect(users: pd.DataFrame, events: pd.DataFrame, members: pd.Dat
     Taught in 03_community §Do groups make users stay?
     """
     require(users, ["user_id", "signup_time", "channel"], "membership_effect(users)")
+    lost = unmatched_rows(users["user_id"], events["user_id"], "users", "events")
     act = active_days(events).merge(users[["user_id", "signup_time"]], on="user_id")
     act["offset"] = (act["date"] - act["signup_time"].dt.normalize()).dt.days
     last = act["date"].max()
@@ -200,7 +202,7 @@ def membership_effect(users: pd.DataFrame, events: pd.DataFrame, members: pd.Dat
     out["share_of_naive_gap"] = out["gap"] / out.loc[0, "gap"]
     out["members"] = int(treated.sum())
     out["nonmembers"] = int((~treated).sum())
-    return out.round(4)
+    return note_unmatched(out.round(4), "events", lost, len(events), "membership_effect")
 
 
 # ------------------------------------------------------------------ KOC

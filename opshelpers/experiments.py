@@ -14,8 +14,9 @@ from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import proportion_effectsize
 
 from .metrics import require, two_proportions
+from .quality import note_excluded
 
-__all__ = ["srm_check", "user_outcomes", "conversion_test", "mean_test", "cuped",
+__all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "mean_test", "cuped",
            "sample_size", "minimum_detectable_effect", "adjust_pvalues", "decide"]
 
 
@@ -44,6 +45,35 @@ def srm_check(variants: pd.Series, expected: dict | None = None, alpha: float = 
                           "srm": bool(p < alpha)}])
 
 
+def one_arm_per_user(assignments: pd.DataFrame, experiment: str
+                     ) -> tuple[pd.DataFrame, int]:
+    """The experiment's assignments with one row per user, and how many users were
+    excluded because they were assigned to more than one arm (as experiment platforms
+    do: such a user's outcome belongs to neither arm). A user assigned twice to the
+    same arm keeps the earliest assignment.
+
+    >>> a = pd.DataFrame({"experiment": "t", "user_id": [1, 1, 2, 3, 3],
+    ...                   "variant": ["A", "B", "A", "B", "B"],
+    ...                   "assigned_time": pd.to_datetime(["2026-01-01"] * 5)})
+    >>> kept, both = one_arm_per_user(a, "t")
+    >>> kept["user_id"].tolist(), both
+    ([2, 3], 1)
+    """
+    a = assignments[assignments["experiment"] == experiment]
+    arms = a.groupby("user_id")["variant"].nunique()
+    both = arms.index[arms > 1]
+    a = a[~a["user_id"].isin(both)]
+    if "assigned_time" in a.columns:
+        a = a.sort_values("assigned_time", kind="stable")
+    return a.drop_duplicates("user_id").sort_index(), len(both)
+
+
+def both_arms_message(experiment: str, n: int) -> str:
+    return (f"experiment {experiment!r}: {n:,} user(s) were assigned to more than one arm "
+            "and are left out of both (result.attrs['excluded_users'] has the count); "
+            "check the assignment logic")
+
+
 def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: str,
                   start: str, end: str, pre_start: str | None = None) -> pd.DataFrame:
     """One row per assigned user: converted (ordered after assignment, by `end`),
@@ -51,9 +81,9 @@ def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: s
     require(assignments, ["experiment", "user_id", "variant", "assigned_time"],
             "user_outcomes(assignments)")
     require(orders, ["user_id", "order_time", "paid"], "user_outcomes(orders)")
-    a = assignments[assignments["experiment"] == experiment]
-    if a.empty:
+    if not (assignments["experiment"] == experiment).any():
         raise ValueError(f"no assignments for experiment {experiment!r}")
+    a, both = one_arm_per_user(assignments, experiment)
     lo, hi = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
     m = a[["user_id", "variant", "assigned_time"]].merge(orders[["user_id", "order_time",
                                                                  "paid"]], on="user_id",
@@ -65,7 +95,8 @@ def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: s
     pre = orders[(orders["order_time"] < lo) &
                  (orders["order_time"] >= pd.Timestamp(pre_start) if pre_start else True)]
     out["pre_revenue"] = out["user_id"].map(pre.groupby("user_id")["paid"].sum()).fillna(0.0)
-    return out.reset_index(drop=True)
+    return note_excluded(out.reset_index(drop=True), "excluded_users", both,
+                         both_arms_message(experiment, both))
 
 
 def _ratio_ci(mean_a, var_a, n_a, mean_b, var_b, n_b, alpha=0.05):

@@ -20,7 +20,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-__all__ = ["DataQualityWarning", "SchemaError", "same_id_kind", "note_unmatched",
+__all__ = ["DataQualityWarning", "SchemaError", "same_id_kind", "unmatched_rows",
+           "note_unmatched",
            "note_excluded", "UNMATCHED_WARN_SHARE"]
 
 UNMATCHED_WARN_SHARE = 0.01   # warn when more than 1 % of a table's rows find no partner
@@ -61,6 +62,17 @@ def same_id_kind(left: pd.Series, right: pd.Series, left_table: str, right_table
         f"(e.g. {example!r}); ids are compared exactly, so no row would match. Read both "
         "files with ops.read_table, or convert both to text: "
         f"df['{column}'] = df['{column}'].astype(str)")
+
+
+def unmatched_rows(keys: pd.Series, values: pd.Series, key_table: str, value_table: str,
+                   column: str = "user_id") -> int:
+    """How many of `values` (e.g. events.user_id) are not among `keys` (users.user_id).
+
+    >>> unmatched_rows(pd.Series([1, 2]), pd.Series([1, 1, 3]), "users", "events")
+    1
+    """
+    same_id_kind(keys, values, key_table, value_table, column)
+    return int((~values.isin(keys)).sum())
 
 
 def note_unmatched(result: pd.DataFrame, table: str, unmatched: int, total: int,

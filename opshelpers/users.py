@@ -14,7 +14,9 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from . import arrays
+from .experiments import both_arms_message, one_arm_per_user
 from .metrics import add_rate, ratio, require, two_proportions
+from .quality import note_excluded, note_unmatched, same_id_kind, unmatched_rows
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
            "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
@@ -72,7 +74,9 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
     require(users, ["user_id", "signup_time"], "lifecycle(users)")
     if churn_after < 2:
         raise ValueError("churn_after must be ≥ 2 periods")
+    unmatched = unmatched_rows(users["user_id"], events["user_id"], "users", "events")
     act = active_days(events)
+    act = act[act["user_id"].isin(users["user_id"])] if unmatched else act
     start = act["date"].min().to_period(freq)
     act_p = pd.DataFrame({"user_id": act["user_id"].to_numpy(),
                           "p": _period_index(act["date"], freq, start)}).drop_duplicates()
@@ -101,7 +105,8 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
     # a period that runs past the last day of data is censored: flag it
     period_end = spans.end_time.normalize()
     out["complete"] = out["period"].map(dict(zip(periods, period_end <= act["date"].max())))
-    return out.sort_values(["period", "state"], ignore_index=True)
+    out = out.sort_values(["period", "state"], ignore_index=True)
+    return note_unmatched(out, "events", unmatched, len(events), "lifecycle")
 
 
 def _period_index(times: pd.Series, freq: str, start: pd.Period) -> np.ndarray:
@@ -141,8 +146,10 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
     last = (arrays.day_numbers(pd.Series([pd.Timestamp(end)]))[0] if end is not None
             else event_day.max())
     # integer days instead of a (user, date) groupby: one gather and one scatter per N
+    same_id_kind(users["user_id"], events["user_id"], "users", "events")
     pos = arrays.positions(user_ids, arrays.ids(events["user_id"]))
-    if (pos < 0).any():                   # events of users not in `users` do not count
+    unmatched = int((pos < 0).sum())
+    if unmatched:                         # events of users not in `users` cannot count
         pos, event_day = pos[pos >= 0], event_day[pos >= 0]
     offset = event_day - signup[pos]
     if (offset < 0).any():
@@ -176,7 +183,7 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
     out = out.reset_index().sort_values(keys + ["day"], kind="stable", ignore_index=True)
     out = add_rate(out, "rate", "retained", "eligible")
     out["complete"] = out["eligible"] == out["cohort_size"]
-    return out
+    return note_unmatched(out, "events", unmatched, len(events), "retention")
 
 
 def _unique_user_ids(users: pd.DataFrame, what: str) -> np.ndarray:
@@ -261,7 +268,10 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
             "user_id": user_ids[np.concatenate([p[0] for p in parts])],
             "step": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
             "minutes": np.concatenate([p[2] for p in parts])})
-        long = long.merge(users[["user_id", by]], on="user_id", how="left")
+        same_id_kind(users["user_id"], events["user_id"], "users", "events")
+        entrants = pd.Series(user_ids[parts[0][0]])
+        lost = int((~entrants.isin(users["user_id"])).sum())
+        long = long.merge(users[["user_id", by]], on="user_id", how="inner")
         keys = [by]
         out = long.groupby(keys + ["step"], observed=True).agg(
             users=("user_id", "size"), median_minutes=("minutes", "median"))
@@ -279,6 +289,8 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     out = add_rate(out, "step_conversion", "users", "prev_users")
     out["drop_off"] = out["prev_users"] - out["users"]
     out["median_minutes"] = out["median_minutes"].round(1)
+    if by is not None:
+        out = note_unmatched(out, "funnel entrants", lost, len(parts[0][0]), "funnel(by=...)")
     return out
 
 
@@ -560,6 +572,8 @@ def churn_model(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
     `.summary()`) and a per-user table with the predicted churn probability.
     """
     require(users, ["user_id", "signup_time", "channel"], "churn_model(users)")
+    lost_events = unmatched_rows(users["user_id"], events["user_id"], "users", "events")
+    lost_orders = unmatched_rows(users["user_id"], orders["user_id"], "users", "orders")
     act = active_days(events).merge(users[["user_id", "signup_time"]], on="user_id")
     act["offset"] = (act["date"] - act["signup_time"].dt.normalize()).dt.days
     last = act["date"].max()
@@ -579,7 +593,9 @@ def churn_model(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
     result = smf.logit("churned ~ early_active_days + early_purchase + C(channel)",
                        data=u).fit(disp=False)
     u["churn_probability"] = result.predict(u).round(4)
-    return result, u.reset_index(drop=True)
+    table = note_unmatched(u.reset_index(drop=True), "events", lost_events, len(events),
+                           "churn_model")
+    return result, note_unmatched(table, "orders", lost_orders, len(orders), "churn_model")
 
 
 def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
@@ -591,10 +607,10 @@ def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
     """
     require(assignments, ["experiment", "user_id", "variant", "assigned_time"],
             "winback_effect(assignments)")
-    a = assignments[assignments["experiment"] == experiment]
-    if a.empty:
+    if not (assignments["experiment"] == experiment).any():
         raise ValueError(f"no assignments for experiment {experiment!r}; experiments: "
                          f"{sorted(assignments['experiment'].astype(str).unique())}")
+    a, both = one_arm_per_user(assignments, experiment)
     act = active_days(events).merge(a[["user_id", "assigned_time"]], on="user_id")
     start = act["assigned_time"].dt.normalize()
     back = act[(act["date"] >= start) & (act["date"] < start + pd.Timedelta(days=window_days))]
@@ -605,5 +621,6 @@ def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
             raise ValueError(f"variant {v!r} missing; variants: {list(counts.index)}")
     r = two_proportions(counts.loc[control, "sum"], counts.loc[control, "size"],
                         counts.loc[treated, "sum"], counts.loc[treated, "size"])
-    return pd.DataFrame([{"experiment": experiment, "control": control, "treated": treated,
-                          **r}])
+    out = pd.DataFrame([{"experiment": experiment, "control": control, "treated": treated,
+                         **r}])
+    return note_excluded(out, "excluded_users", both, both_arms_message(experiment, both))
