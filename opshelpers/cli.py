@@ -79,6 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--param", help="template parameters, e.g. cohort=M,days=1,7,30")
     rep.add_argument("--out", default="report.html", help="HTML report path")
     rep.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    rep.add_argument("--encoding", help="the files' encoding if not detected (e.g. gbk, utf-16)")
+    rep.add_argument("--duplicates", choices=["drop", "keep"],
+                     help="rows repeating a key (order_id …): drop all but the first, or keep")
+    rep.add_argument("--min-date", help="leave out rows before this day (counted)")
+    rep.add_argument("--as-of", help="leave out rows after this day (counted)")
+    order = rep.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True,
+                       help="read 05/03/2026 as 5 March")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="read 05/03/2026 as 3 May")
+    rep.add_argument("--date-format", help="strptime format of the date columns, e.g. %%d.%%m.%%Y")
 
     asp = sub.add_parser("assess", help="hiring exercises: create, solve, grade")
     asub = asp.add_subparsers(dest="action", required=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ import pandas as pd
 from .io import SchemaError, load_sample, read_table
 from .schema import TABLES, Table
 
-__all__ = ["TEMPLATES", "load_input", "save_tables", "validate_inputs", "run_template"]
+__all__ = ["TEMPLATES", "load_input", "save_tables", "validate_inputs", "run_template",
+           "check_params", "check_output", "TemplateError"]
 
 FOLDER = Path(__file__).resolve().parent.parent / "notebooks" / "templates"
 
@@ -59,8 +61,101 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in [
                                                           "follows"))),
     Template("kpi_monitor", "KPI monitor with anomalies", ("events", ("user_id", "event_time",
                                                                       "event")),
-             ("orders", ("user_id", "order_time", "gmv", "paid"))),
+             ("orders", ("user_id", "order_time", "gmv", "paid")), params={"burn_in": "28"}),
 ]}
+
+
+def _choice(*allowed: str):
+    def check(value: str) -> None:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+    return check
+
+
+def _day_list(value: str) -> None:
+    parts = [p.strip() for p in str(value).split(",")]
+    bad = [p for p in parts if not p.isdigit()]
+    if bad or not parts:
+        raise ValueError(f"must be whole days ≥ 0 separated by commas (e.g. 1,7,30); "
+                         f"{bad[0]!r} is not one" if bad else "needs at least one day")
+
+
+def _step_list(value: str) -> None:
+    steps = [p.strip() for p in str(value).split(",")]
+    if len(steps) < 2 or not all(steps):
+        raise ValueError("must name at least two events separated by commas, e.g. "
+                         "app_open,purchase")
+
+
+def _duration(value: str) -> None:
+    try:
+        ok = pd.Timedelta(str(value)) > pd.Timedelta(0)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError("must be a positive duration such as 7D, 24h or 30min")
+
+
+def _date(value: str) -> None:
+    try:
+        pd.Timestamp(str(value))
+    except ValueError:
+        raise ValueError("must be a date such as 2026-04-01") from None
+
+
+def _positive_whole(value: str) -> None:
+    if not str(value).isdigit() or int(value) <= 0:
+        raise ValueError("must be a whole number > 0")
+
+
+def _optional_file(value: str) -> None:
+    if value and not Path(value).is_file():
+        raise ValueError(f"names no file ({Path(value).resolve()} does not exist)")
+
+
+def _text(value: str) -> None:
+    if not str(value).strip():
+        raise ValueError("must not be empty")
+
+
+PARAM_CHECKS = {"cohort": _choice("D", "W", "M"), "days": _day_list, "steps": _step_list,
+                "window": _duration, "start": _date, "end": _date, "orders": _optional_file,
+                "experiment": _text, "burn_in": _positive_whole}
+
+
+def check_params(name: str, params: dict) -> None:
+    """Every `--param` checked before a kernel starts: name, then value."""
+    t = TEMPLATES[name]
+    unknown = set(params) - set(t.params)
+    if unknown:
+        raise ValueError(f"template {name!r} has no parameter(s) {sorted(unknown)}; "
+                         f"it takes {sorted(t.params) or 'none'}")
+    merged = {**t.params, **params}
+    for key, value in merged.items():
+        try:
+            PARAM_CHECKS[key](value)
+        except ValueError as err:
+            raise ValueError(f"--param {key}={value}: {err}") from None
+    if "start" in merged and pd.Timestamp(merged["start"]) > pd.Timestamp(merged["end"]):
+        raise ValueError(f"--param start={merged['start']} is after end={merged['end']}")
+
+
+def check_output(out_html: str | Path) -> tuple[Path, Path]:
+    """The report path and its tables folder, refused before any work if unusable."""
+    out = Path(out_html)
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder; name the report file, e.g. "
+                         f"--out {out / 'report.html'}")
+    if out.suffix.lower() != ".html":
+        raise ValueError(f"--out {out} must end in .html (e.g. {out.with_suffix('.html')})")
+    tables = out.resolve().with_suffix("")
+    if tables.exists() and not tables.is_dir():
+        raise ValueError(f"the tables go to the folder {tables}, but a file of that name "
+                         "exists; move it or choose another --out")
+    parent = out.resolve().parent
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise ValueError(f"cannot write to {parent}; choose another --out")
+    return out.resolve(), tables
 
 
 def _spec(table: str, required: tuple[str, ...]) -> Table:
@@ -111,46 +206,50 @@ def save_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Pa
 
 
 def validate_inputs(name: str, data: str | None, data2: str | None,
-                    mapping: dict, mapping2: dict) -> None:
+                    mapping: dict, mapping2: dict, read_options: dict | None = None) -> None:
     """Fail fast, before any notebook runs, with the loader's one clear message."""
     t = TEMPLATES[name]
     if data is not None:
-        load_input(data, t.data[0], t.data[1], mapping)
+        load_input(data, t.data[0], t.data[1], mapping, **(read_options or {}))
     if data2 is not None:
         if t.data2 is None:
             raise SchemaError(f"template {name!r} takes one input; drop --data2")
-        load_input(data2, t.data2[0], t.data2[1], mapping2)
+        load_input(data2, t.data2[0], t.data2[1], mapping2, **(read_options or {}))
 
 
 def run_template(name: str, out_html: str | Path, data: str | None = None,
                  data2: str | None = None, mapping: dict | None = None,
                  mapping2: dict | None = None, params: dict | None = None,
-                 show_code: bool = False, log=print) -> Path:
-    """Validate, execute the template with papermill, render HTML, write the tables."""
+                 show_code: bool = False, log=print, read_options: dict | None = None) -> Path:
+    """Validate, execute the template with papermill, render HTML, write the tables.
+
+    Parameters, the output path and the inputs are all checked before a kernel starts;
+    an error inside the analysis comes back as one line naming the cell.
+    """
     import papermill as pm
     from nbconvert import HTMLExporter
 
     if name not in TEMPLATES:
         raise KeyError(f"unknown template {name!r}; run `opshelpers report --list`")
     t = TEMPLATES[name]
-    unknown = set(params or {}) - set(t.params)
-    if unknown:
-        raise ValueError(f"template {name!r} has no parameter(s) {sorted(unknown)}; "
-                         f"it takes {sorted(t.params) or 'none'}")
+    check_params(name, params or {})
+    out_html, tables_dir = check_output(out_html)
     log(f"[1/3] validating inputs for {name}")
-    validate_inputs(name, data, data2, mapping or {}, mapping2 or {})
-    out_html = Path(out_html).resolve()
-    tables_dir = out_html.with_suffix("")
+    validate_inputs(name, data, data2, mapping or {}, mapping2 or {}, read_options)
     parameters = {"data": str(Path(data).resolve()) if data else None,
                   "data2": str(Path(data2).resolve()) if data2 else None,
                   "mapping": json.dumps(mapping or {}), "mapping2": json.dumps(mapping2 or {}),
+                  "read_options": json.dumps(read_options or {}, default=str),
                   "out_dir": str(tables_dir), **t.params, **(params or {})}
     log(f"[2/3] running the analysis ({t.title})")
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / f"{name}.ipynb"
-        pm.execute_notebook(str(FOLDER / f"{name}.ipynb"), str(executed),
-                            parameters=parameters, kernel_name="python3",
-                            progress_bar=False, log_output=False, cwd=tmp)
+        try:
+            pm.execute_notebook(str(FOLDER / f"{name}.ipynb"), str(executed),
+                                parameters=parameters, kernel_name="python3",
+                                progress_bar=False, log_output=False, cwd=tmp)
+        except pm.PapermillExecutionError as err:
+            raise TemplateError(_one_line(name, err)) from None
         log("[3/3] rendering the report")
         body, _ = HTMLExporter(exclude_input=not show_code,
                                exclude_input_prompt=True,
@@ -159,6 +258,21 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
     out_html.write_text(body, encoding="utf-8")
     log(f"wrote {out_html} and tables in {tables_dir}/")
     return out_html
+
+
+class TemplateError(RuntimeError):
+    """The analysis inside a template stopped: one line with the cell and the error."""
+
+
+def _one_line(name: str, err) -> str:
+    """PapermillExecutionError → 'template retention, cell 5 (`table = …`): ValueError: …'."""
+    import re
+
+    first = next((line.strip() for line in str(err.source).splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), "")
+    evalue = re.sub(r"\x1b\[[0-9;]*m", "", str(err.evalue)).splitlines()
+    return (f"template {name!r} stopped in cell {err.exec_count} (`{first[:70]}`): "
+            f"{err.ename}: {evalue[0] if evalue else ''}")
 
 
 def parse_pairs(text: str | None, what: str) -> dict[str, str]:
@@ -199,10 +313,15 @@ def main_report(args) -> int:
         # --map uses our name = your name, as in the error messages
         mapping = {v: k for k, v in parse_pairs(args.map, "--map").items()}
         mapping2 = {v: k for k, v in parse_pairs(args.map2, "--map2").items()}
+        options = {"encoding": args.encoding, "duplicates": args.duplicates,
+                   "min_date": args.min_date, "as_of": args.as_of, "dayfirst": args.dayfirst,
+                   "date_format": args.date_format}
+        options = {k: v for k, v in options.items() if v is not None}
         run_template(args.template, args.out, args.data, args.data2, mapping, mapping2,
                      parse_pairs(args.param, "--param"), args.show_code,
-                     log=lambda m: print(m, file=sys.stderr))
-    except (SchemaError, KeyError, ValueError, FileNotFoundError) as err:
-        print(f"opshelpers report: {err}", file=sys.stderr)
+                     log=lambda m: print(m, file=sys.stderr), read_options=options)
+    except (SchemaError, KeyError, ValueError, FileNotFoundError, TemplateError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"opshelpers report: {message}", file=sys.stderr)
         return 2
     return 0
