@@ -79,13 +79,19 @@ def from_ticks(values: np.ndarray, unit: str, like: pd.Series) -> pd.DatetimeInd
     return out
 
 
-def duration_ticks(duration: str | pd.Timedelta, unit: str) -> int:
-    """A duration ('30min', '7D') as a whole number of `unit` ticks (rounded down).
+def duration_ticks(duration: str | pd.Timedelta, unit: str, name: str = "window") -> int:
+    """A positive duration ('30min', '7D') as a whole number of `unit` ticks (rounded down).
 
     >>> duration_ticks("30min", "s")
     1800
     """
-    ns = pd.Timedelta(duration).value
+    try:
+        ns = pd.Timedelta(duration).value
+    except (ValueError, TypeError):
+        ns = 0
+    if not ns > 0:
+        raise ValueError(f"{name} must be a positive duration such as '7D', '24h' or "
+                         f"'30min', not {duration!r}")
     return int(ns // pd.Timedelta(1, unit=unit).value)
 
 

@@ -38,7 +38,8 @@ MAX_EXAMPLES = 5
 
 class Loaded(NamedTuple):
     data: pd.DataFrame       # the rows that can be used
-    report: pd.DataFrame     # one row per (column, problem): n_rows, action, examples
+    report: pd.DataFrame     # one row per (column, problem): n_rows, action (dropped: bad,
+    #                          excluded: outside the window, removed / kept: duplicates)
     rejected: pd.DataFrame   # rows left out, as written: row_in_file, why_rejected, …
     formats: pd.DataFrame    # how each column was read (column, format)
 
@@ -437,6 +438,9 @@ def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
             [m for _, _, m, a in findings if a == "excluded"]).sum()),
             f"{source}: {excluded:,} of {n:,} rows fall outside the date window and were "
             "left out (read_table(..., invalid='report') lists them)")
+    removed = sum(int(m.sum()) for _, _, m, a in findings if a == "removed")
+    if removed:
+        good.attrs["duplicates_removed"] = removed     # the user's explicit choice
     fmt = pd.DataFrame([{"column": c, "format": f} for c, f in formats] +
                        [{"column": "(file)", "format": x} for x in (notes or [])],
                        columns=["column", "format"])
@@ -530,7 +534,7 @@ def _duplicates(data: pd.DataFrame, raw: pd.DataFrame, key: tuple[str, ...],
             f"({exact} of them exact copies), e.g. {ex}; counting them twice would double "
             "their numbers. Choose: duplicates='drop' keeps the first row of each "
             f"{name}, duplicates='keep' keeps them all (CLI: --duplicates drop|keep)")
-    action = "dropped" if choice == "drop" else "kept"
+    action = "removed" if choice == "drop" else "kept"
     return [("+".join(key), f"repeat a {name} seen on an earlier row ({exact} exact "
              f"copies); {'the first is kept' if choice == 'drop' else 'kept as you chose'}",
              repeat, action)]

@@ -332,7 +332,7 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
     starts_new = np.empty(len(t), dtype=bool)
     starts_new[:1] = True
     np.not_equal(codes[1:], codes[:-1], out=starts_new[1:])
-    starts_new[1:] |= t[1:] - t[:-1] > arrays.duration_ticks(gap, unit)
+    starts_new[1:] |= t[1:] - t[:-1] > arrays.duration_ticks(gap, unit, "gap")
     first = np.flatnonzero(starts_new)
     del starts_new
     last = np.r_[first[1:], len(t)] - 1
