@@ -15,9 +15,11 @@ from . import (activity, community, content, experiments, monitor, reports, sql,
                traffic, users)
 from .glossary import METRICS, term
 from .io import load_sample, read_table, validate
+from .quality import DataQualityWarning, SchemaError
 
 __version__ = "0.1.0"
 __all__ = ["setup", "load_sample", "read_table", "validate", "check", "check_all",
+           "DataQualityWarning", "SchemaError",
            "glossary", "io", "plots", "schema", "term", "METRICS", "activity", "community",
            "content", "experiments", "monitor", "reports", "sql", "traffic", "users"]
 
