@@ -375,6 +375,7 @@ def test_report_counts_each_bad_row_once(tmp_path, capsys):
     (["--param", "days=1,seven"], ["--param days=1,seven", "'seven' is not one"]),
     (["--param", "cohort=Q"], ["--param cohort=Q", "one of D, W, M"]),
     (["--param", "colour=red"], ["no parameter(s) ['colour']"]),
+    (["--param", "window=abc"], ["--param window=abc", "positive duration"]),
     (["--out", "{tmp}"], ["is a folder; name the report file"]),
     (["--out", "{tmp}/r.pdf"], ["must end in .html"]),
     (["--out", "{tmp}/taken.html"], ["a file of that name exists"]),
@@ -386,7 +387,8 @@ def test_report_refuses_bad_options_before_any_work(tmp_path, capsys, args, word
     args = [a.format(tmp=tmp_path) for a in args]
     if "--out" not in args:
         args += ["--out", str(tmp_path / "r.html")]
-    assert main(["report", "retention", *args]) == 2
+    name = "funnel" if "window=abc" in args else "retention"
+    assert main(["report", name, *args]) == 2
     err = capsys.readouterr().err
     assert "[1/3]" not in err                      # nothing was read or run
     assert all(w in err for w in words), err
