@@ -488,12 +488,14 @@ def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions
             if outside.any() else []
     if not options.plausible_dates or not ok.any():
         return []
-    days = t[ok].astype("datetime64[D]").astype(np.int64)
-    lo, hi = days.min(), days.max()
+    valid = times[ok] if not ok.all() else times
+    lo, hi = (int(x.to_datetime64().astype("datetime64[D]").astype(np.int64))
+              for x in (valid.min(), valid.max()))
     today = (pd.Timestamp.now(tz=options.tz).tz_localize(None).normalize()
              - pd.Timestamp("1970-01-01")).days
     if hi - lo <= 365 and hi <= today:
         return []                                    # the usual export: nothing to check
+    days = t[ok].astype("datetime64[D]").astype(np.int64)
     uniq, counts = np.unique(days, return_counts=True)
     cluster = np.concatenate([[0], np.cumsum(np.diff(uniq) > 365)])
     main = np.argmax(np.bincount(cluster, weights=counts))

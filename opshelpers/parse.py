@@ -145,10 +145,15 @@ def _ids(s: pd.Series, name: str) -> Parsed:
     canonical = canonical.to_numpy(zero_copy_only=False)
     if (canonical | missing).all() and canonical.any():
         try:
-            nums = pc.cast(pc.if_else(pa.array(missing), None, arr), pa.int64())
+            if missing.any():
+                nums = pc.cast(pc.if_else(pa.array(missing), None, arr), pa.int64())
+            else:                          # the usual export: one cast, no mask
+                nums = pc.cast(arr, pa.int64())
         except pa.ArrowInvalid:        # above the int64 maximum: keep the text
             pass
         else:
+            if not missing.any():
+                return Parsed(pd.Series(nums.to_numpy(), dtype="int64"))
             values = pd.Series(nums.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
             return Parsed(_int_column(values))
     formats = []
