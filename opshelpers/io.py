@@ -405,14 +405,13 @@ def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
     for *_, m, _action in findings:
         bad |= m
     if spec.time and spec.time in data.columns:
-        findings += _window(data[spec.time], spec.time, bad, options, invalid == "raise",
-                            source, row_no)
+        findings += _window(data[spec.time], spec.time, bad, options)
     drop = np.zeros(n, bool)
     for *_, m, action in findings:
         drop |= m
     if spec.key and all(k in data.columns for k in spec.key):
         findings += _duplicates(data, raw, spec.key, drop, options.duplicates, source,
-                                row_no, invalid == "raise")
+                                row_no)
         drop = np.zeros(n, bool)
         for *_, m, action in findings:
             if action != "kept":
@@ -470,8 +469,7 @@ def _bad_rows(source: str, spec: Table, report: pd.DataFrame, dropped: np.ndarra
                        "to load the other rows and get these back.")
 
 
-def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions,
-            strict: bool, source: str, row_no: np.ndarray) -> list:
+def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions) -> list:
     """Rows outside the analyst's window (excluded), or implausible dates (a problem)."""
     t = times.to_numpy()
     ok = ~np.isnat(t) & ~bad
@@ -519,8 +517,7 @@ def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions
 
 
 def _duplicates(data: pd.DataFrame, raw: pd.DataFrame, key: tuple[str, ...],
-                drop: np.ndarray, choice: str, source: str, row_no: np.ndarray,
-                strict: bool) -> list:
+                drop: np.ndarray, choice: str, source: str, row_no: np.ndarray) -> list:
     keys = data.loc[~drop, list(key)]
     repeat = np.zeros(len(data), bool)
     repeat[np.flatnonzero(~drop)] = keys.duplicated(keep="first").to_numpy()

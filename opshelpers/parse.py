@@ -195,7 +195,6 @@ def _numbers(s: pd.Series, kind: str, name: str) -> Parsed:
     if pd.api.types.is_numeric_dtype(s):
         num = s.astype(float).to_numpy()
         present = ~np.isnan(num)
-        text = None
     else:
         arr = _arrow_text(s)
         missing = _null_mask(arr)
@@ -205,7 +204,6 @@ def _numbers(s: pd.Series, kind: str, name: str) -> Parsed:
             num = num.to_numpy(zero_copy_only=False).astype(float)
         except pa.ArrowInvalid:
             num, formats = _numbers_slow(arr, missing, kind, name)
-        text = arr
     problems: dict[str, np.ndarray] = {}
     unparsed = present & np.isnan(num)
     if unparsed.any():
