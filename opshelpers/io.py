@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .parse import parse_column
-from .quality import DataQualityWarning, SchemaError
+from .quality import DataQualityWarning, SchemaError, note_excluded
 from .schema import EVENT_SCHEMA, TABLES, Table
 
 __all__ = ["load_sample", "read_table", "validate", "sample_dir", "ensure_sample",
@@ -295,8 +295,8 @@ def _read_csv(data: bytes, suffix: str, name: str) -> tuple[pd.DataFrame, list]:
                           "the header; rename them so that each is unique")
     bad_rows = []
 
-    def skip(row) -> str:
-        bad_rows.append((row.number, row.text, row.actual_columns))
+    def skip(row) -> str:          # row.number is unknown when Arrow reads in parallel
+        bad_rows.append((row.text, row.actual_columns))
         return "skip"
 
     table = pcsv.read_csv(
@@ -309,10 +309,22 @@ def _read_csv(data: bytes, suffix: str, name: str) -> tuple[pd.DataFrame, list]:
                                             quoted_strings_can_be_null=False))
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(
         "pyarrow", na_value=np.nan)}.get)
-    rejected = [{"row": (n + 1) if n else None, "reason": f"has {k} field(s) where the "
-                 f"header has {len(header)} (an unquoted {sep!r} inside a value?)",
-                 "text": t[:200]} for n, t, k in bad_rows]
+    lines = _line_numbers(data, [t for t, _ in bad_rows]) if bad_rows else []
+    rejected = [{"row": line, "reason": f"has {k} field(s) where the header has "
+                 f"{len(header)} (an unquoted {sep!r} inside a value?)", "text": t[:200]}
+                for line, (t, k) in zip(lines, bad_rows)]
     return frame, rejected
+
+
+def _line_numbers(data: bytes, texts: list[str]) -> list[int | None]:
+    """File line numbers (header = 1) of the lines Arrow could not split; only runs on
+    that error path."""
+    where: dict[str, list[int]] = {}
+    wanted = set(texts)
+    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+        if line in wanted:
+            where.setdefault(line, []).append(number)
+    return [where[t].pop(0) if where.get(t) else None for t in texts]
 
 
 def _delimiter(header: str) -> str:
@@ -401,43 +413,28 @@ def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
         if c not in out:
             out[c] = raw[c].reset_index(drop=True)
     data = pd.DataFrame(out)
-    bad = np.zeros(n, bool)
-    for *_, m, _action in findings:
-        bad |= m
     if spec.time and spec.time in data.columns:
-        findings += _window(data[spec.time], spec.time, bad, options)
-    drop = np.zeros(n, bool)
-    for *_, m, action in findings:
-        drop |= m
+        findings += _window(data[spec.time], spec.time, _rows(findings, n), options)
     if spec.key and all(k in data.columns for k in spec.key):
-        findings += _duplicates(data, raw, spec.key, drop, options.duplicates, source,
-                                row_no)
-        drop = np.zeros(n, bool)
-        for *_, m, action in findings:
-            if action != "kept":
-                drop |= m
+        findings += _duplicates(data, raw, spec.key, _rows(findings, n),
+                                options.duplicates, source, row_no)
+    drop = _rows(findings, n, ("dropped", "excluded", "removed"))
     report = pd.DataFrame(
         [{"column": c, "problem": p, "n_rows": int(m.sum()), "action": a,
           "examples": _examples(raw, c, m, row_no)} for c, p, m, a in findings],
         columns=["column", "problem", "n_rows", "action", "examples"])
-    dropped = np.zeros(n, bool)
-    for _, _, m, a in findings:
-        if a == "dropped":
-            dropped |= m
+    dropped = _rows(findings, n, ("dropped",))
     if invalid == "raise" and (dropped.any() or rejected_lines):
         raise _bad_rows(source, spec, report[report["action"] == "dropped"], dropped,
                         n + len(rejected_lines or []), rejected_lines or [])
     rejected = _rejected(raw, findings, drop, row_no, rejected_lines or [])
     good = data.loc[~drop].reset_index(drop=True)
-    excluded = int(sum(m.sum() for _, _, m, a in findings if a == "excluded"))
+    excluded = int(_rows(findings, n, ("excluded",)).sum())
     if excluded and invalid == "raise":
-        from .quality import note_excluded
-
-        note_excluded(good, "excluded_rows", int(np.logical_or.reduce(
-            [m for _, _, m, a in findings if a == "excluded"]).sum()),
-            f"{source}: {excluded:,} of {n:,} rows fall outside the date window and were "
-            "left out (read_table(..., invalid='report') lists them)")
-    removed = sum(int(m.sum()) for _, _, m, a in findings if a == "removed")
+        note_excluded(good, "excluded_rows", excluded,
+                      f"{source}: {excluded:,} of {n:,} rows fall outside the date window "
+                      "and were left out (read_table(..., invalid='report') lists them)")
+    removed = int(_rows(findings, n, ("removed",)).sum())
     if removed:
         good.attrs["duplicates_removed"] = removed     # the user's explicit choice
     fmt = pd.DataFrame([{"column": c, "format": f} for c, f in formats] +
@@ -446,6 +443,16 @@ def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
     good.attrs["formats"] = {c: "; ".join(fmt.loc[fmt["column"] == c, "format"])
                              for c in fmt["column"].unique()}
     return Loaded(good, report, rejected, fmt)
+
+
+def _rows(findings: list, n: int,
+          actions: tuple[str, ...] = ("dropped", "excluded", "removed", "kept")) -> np.ndarray:
+    """Rows touched by any finding whose action is in `actions` (each row counted once)."""
+    out = np.zeros(n, bool)
+    for _, _, mask, action in findings:
+        if action in actions:
+            out |= mask
+    return out
 
 
 def _examples(raw: pd.DataFrame, column: str, mask: np.ndarray, row_no: np.ndarray) -> str:

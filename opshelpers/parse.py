@@ -232,7 +232,7 @@ def _nonempty(problems: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def _numbers_slow(arr, missing: np.ndarray, kind: str, name: str
                   ) -> tuple[np.ndarray, list[str]]:
     """Numbers written as people write them; one reading per column or a clear stop."""
-    text = pd.Series(arr.to_pylist(), dtype=object)
+    text = _to_series(arr)
     num = pd.to_numeric(text.where(~missing), errors="coerce").to_numpy(dtype=float, copy=True)
     rest = np.flatnonzero(~missing & np.isnan(num))
     uniq = pd.unique(text.iloc[rest].to_numpy())

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .arrays import duration_ticks
 from .io import SchemaError, load_sample, read_table
 from .schema import TABLES, Table
 
@@ -88,8 +89,6 @@ def _step_list(value: str) -> None:
 
 
 def _duration(value: str) -> None:
-    from .arrays import duration_ticks
-
     duration_ticks(str(value), "ns")          # the helpers' own check, before a kernel
 
 

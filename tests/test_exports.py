@@ -108,7 +108,7 @@ STOPS = [
                                             "3,1,2016-01-01,1\n"),
      SchemaError, ["order_time", "more than a year away", "row 4", "min_date"]),
     ("unquoted comma splits a row", orders("1,1,2026-03-01,1\n2,1,2026-03-01,1,5\n"),
-     SchemaError, ["has 5 field(s) where the header has 4"]),
+     SchemaError, ["has 5 field(s) where the header has 4", "row 3"]),
     ("duplicate header names", dict(text="user_id,user_id,event_time\n1,2,2026-01-01\n",
                                     table="events"), SchemaError, ["['user_id']",
                                                                    "more than once"]),
@@ -223,6 +223,7 @@ def test_ragged_rows_are_rejected_with_their_text(tmp_path):
                         invalid="report")
     assert loaded.data["order_id"].tolist() == [1, 3]
     assert loaded.rejected["line_text"].tolist() == ["2,1,2026-03-01,1,5"]
+    assert loaded.rejected["row_in_file"].tolist() == [3]      # the file's own line
 
 
 # ---------------------------------------------------------------- files
