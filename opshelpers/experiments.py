@@ -16,7 +16,8 @@ from statsmodels.stats.proportion import proportion_effectsize
 from .metrics import require, two_proportions
 from .quality import note_excluded
 
-__all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "mean_test", "cuped",
+__all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "mean_test",
+           "cuped",
            "sample_size", "minimum_detectable_effect", "adjust_pvalues", "decide"]
 
 
@@ -68,10 +69,13 @@ def one_arm_per_user(assignments: pd.DataFrame, experiment: str
     return a.drop_duplicates("user_id").sort_index(), len(both)
 
 
-def both_arms_message(experiment: str, n: int) -> str:
-    return (f"experiment {experiment!r}: {n:,} user(s) were assigned to more than one arm "
-            "and are left out of both (result.attrs['excluded_users'] has the count); "
-            "check the assignment logic")
+def note_both_arms(result: pd.DataFrame, experiment: str, n: int) -> pd.DataFrame:
+    """Record on `result` the users `one_arm_per_user` left out, and warn if any."""
+    return note_excluded(result, "excluded_users", n,
+                         f"experiment {experiment!r}: {n:,} user(s) were assigned to more "
+                         "than one arm and are left out of both "
+                         "(result.attrs['excluded_users'] has the count); check the "
+                         "assignment logic")
 
 
 def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: str,
@@ -95,8 +99,7 @@ def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: s
     pre = orders[(orders["order_time"] < lo) &
                  (orders["order_time"] >= pd.Timestamp(pre_start) if pre_start else True)]
     out["pre_revenue"] = out["user_id"].map(pre.groupby("user_id")["paid"].sum()).fillna(0.0)
-    return note_excluded(out.reset_index(drop=True), "excluded_users", both,
-                         both_arms_message(experiment, both))
+    return note_both_arms(out.reset_index(drop=True), experiment, both)
 
 
 def _ratio_ci(mean_a, var_a, n_a, mean_b, var_b, n_b, alpha=0.05):

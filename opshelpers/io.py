@@ -28,7 +28,8 @@ from .quality import DataQualityWarning, SchemaError, note_excluded
 from .schema import EVENT_SCHEMA, TABLES, Table
 
 __all__ = ["load_sample", "read_table", "validate", "sample_dir", "ensure_sample",
-           "pseudonymize", "SchemaError", "DataQualityWarning", "Loaded", "SAMPLE_SEED", "SAMPLE_USERS"]
+           "pseudonymize", "SchemaError", "DataQualityWarning", "Loaded", "SAMPLE_SEED",
+           "SAMPLE_USERS"]
 
 SAMPLE_SEED = 7
 SAMPLE_USERS = 16_000   # keeps data/ under 25 MB

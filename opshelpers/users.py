@@ -14,9 +14,9 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from . import arrays
-from .experiments import both_arms_message, one_arm_per_user
+from .experiments import note_both_arms, one_arm_per_user
 from .metrics import add_rate, ratio, require, two_proportions
-from .quality import note_excluded, note_unmatched, same_id_kind, unmatched_rows
+from .quality import note_unmatched, same_id_kind, unmatched_rows
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
            "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
@@ -268,9 +268,8 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
             "user_id": user_ids[np.concatenate([p[0] for p in parts])],
             "step": np.concatenate([np.full(len(p[0]), p[1]) for p in parts]),
             "minutes": np.concatenate([p[2] for p in parts])})
-        same_id_kind(users["user_id"], events["user_id"], "users", "events")
-        entrants = pd.Series(user_ids[parts[0][0]])
-        lost = int((~entrants.isin(users["user_id"])).sum())
+        lost = unmatched_rows(users["user_id"], pd.Series(user_ids[parts[0][0]]), "users",
+                              "events")
         long = long.merge(users[["user_id", by]], on="user_id", how="inner")
         keys = [by]
         out = long.groupby(keys + ["step"], observed=True).agg(
@@ -623,4 +622,4 @@ def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
                         counts.loc[treated, "sum"], counts.loc[treated, "size"])
     out = pd.DataFrame([{"experiment": experiment, "control": control, "treated": treated,
                          **r}])
-    return note_excluded(out, "excluded_users", both, both_arms_message(experiment, both))
+    return note_both_arms(out, experiment, both)
