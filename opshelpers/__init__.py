@@ -10,40 +10,44 @@ from __future__ import annotations
 import warnings
 
 from .exercises import check, check_all
-from . import glossary, io, plots, schema
+from . import glossary, i18n, io, plots, schema
 from . import (activity, community, content, experiments, monitor, reports, sql,  # noqa: E402
                traffic, users)
 from .glossary import METRICS, term
+from .i18n import t
 from .io import load_sample, read_table, validate
 from .quality import DataQualityWarning, SchemaError
 
 __version__ = "0.1.0"
-__all__ = ["setup", "load_sample", "read_table", "validate", "check", "check_all",
+__all__ = ["setup", "t", "i18n", "load_sample", "read_table", "validate", "check", "check_all",
            "DataQualityWarning", "SchemaError",
            "glossary", "io", "plots", "schema", "term", "METRICS", "activity", "community",
            "content", "experiments", "monitor", "reports", "sql", "traffic", "users"]
 
 
-def setup(seed: int = 0) -> None:
-    """One call at the top of every notebook: display options, plot style, quiet warnings.
+def setup(lang: str = "zh", seed: int = 0) -> None:
+    """One call at the top of every notebook: language, display options, plot style.
 
-    There is no global random state to seed: every random helper takes `seed=`; `seed`
-    here seeds numpy's legacy global generator only for trainees' own `np.random` calls.
+    `lang` ("zh" 中文, the default, or "en") is the language of everything the package
+    writes for a person: check() feedback, chart labels, reports, verdicts. Tables show
+    whole cells (a definition is never cut to "…"). There is no global random state to
+    seed: every random helper takes `seed=`; `seed` here seeds numpy's legacy generator
+    only for trainees' own `np.random` calls.
     """
     import numpy as np
     import pandas as pd
 
     from . import plots
 
+    i18n.set_language(lang)
     np.random.seed(seed)
     _inline_plots()
     pd.set_option("display.max_columns", 20)
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 4)
-    pd.set_option("display.max_colwidth", 40)
+    pd.set_option("display.max_colwidth", None)
     plots.use_house_style()
-    # known third-party noise only; our own code must not warn
-    warnings.filterwarnings("ignore", message=".*Glyph .* missing from font.*")
+    # known third-party noise only; our own code must not warn, and a missing glyph shows
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="jupyter_client")
 
 

@@ -1,12 +1,15 @@
-"""Plotting: one house style, and figures that return their matplotlib objects.
+"""Plotting: one house style, the bundled CJK font, labels from the message catalogue.
 
-Labels are English because a fresh machine has no CJK font; `cjk_font()` switches to
-one when installed (for Chinese group names or titles), without printing warnings.
+`use_house_style()` (called by `ops.setup()`) registers Noto Sans CJK — installed with the
+package from PyPI (`noto-cjk-sans-otc`, SIL Open Font Licence), so Chinese titles, ticks
+and legends draw on a machine without any system font. Nothing silences matplotlib's
+"Glyph … missing" warning: a character the font lacks shows up as a visible warning.
+Default titles and axis labels speak the language chosen by `ops.setup(lang=...)`.
 """
 
 from __future__ import annotations
 
-import logging
+import functools
 
 import matplotlib as mpl
 import numpy as np
@@ -15,34 +18,38 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-             "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
-             "Hiragino Sans GB", "AR PL UMing CN")
+from .i18n import t
+
+CJK_FONT = "Noto Sans CJK SC"
+# HTML pages we write name the fonts a reader's own machine has (no web fonts, no CDN)
+CSS_FONT_STACK = ('"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", '
+                  '"Noto Sans SC", "Source Han Sans SC", sans-serif')
+
+
+@functools.cache
+def register_cjk_font() -> str:
+    """Add the bundled Noto Sans CJK collection to matplotlib; returns the family name.
+
+    >>> register_cjk_font()
+    'Noto Sans CJK SC'
+    """
+    from noto_cjk_sans_otc import FONT_PATH
+
+    font_manager.fontManager.addfont(str(FONT_PATH))
+    if CJK_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
+        raise RuntimeError(f"{FONT_PATH} holds no {CJK_FONT!r} face; reinstall opshelpers")
+    return CJK_FONT
 
 
 def use_house_style() -> None:
-    """Seaborn's white grid, small figures (notebook-friendly), colour-blind palette."""
+    """Seaborn's white grid, colour-blind palette, figures readable in a report
+    (800×400 px at 100 dpi), and the CJK font for every text."""
+    font = register_cjk_font()
     sns.set_theme(style="whitegrid", palette="colorblind", rc={
-        "figure.figsize": (7, 3.4), "figure.dpi": 72, "savefig.dpi": 72,
-        "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
-        "axes.spines.top": False, "axes.spines.right": False})
-    # font fallback warnings must never reach notebook outputs
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-
-
-def cjk_font() -> str | None:
-    """Use the first installed CJK font for plot text; returns its name or None.
-
-    >>> cjk_font() in (None, *CJK_FONTS)
-    True
-    """
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            mpl.rcParams["font.sans-serif"] = [name, *mpl.rcParams["font.sans-serif"]]
-            mpl.rcParams["axes.unicode_minus"] = False
-            return name
-    return None
+        "figure.figsize": (8, 4), "figure.dpi": 100, "savefig.dpi": 100,
+        "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9,
+        "axes.spines.top": False, "axes.spines.right": False,
+        "font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]})
 
 
 def daily_line(series: pd.Series, title: str, ylabel: str, ax=None,
@@ -65,18 +72,19 @@ def daily_line(series: pd.Series, title: str, ylabel: str, ax=None,
     return ax
 
 
-def retention_heatmap(triangle: pd.DataFrame, title: str = "Retention by cohort", ax=None):
+def retention_heatmap(triangle: pd.DataFrame, title: str | None = None, ax=None):
     """Cohorts × days heatmap of a `users.retention_triangle`; blank = censored."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.2 * len(triangle) + 1.5))
     labels = [pd.Timestamp(c).strftime("%m-%d") for c in triangle.index]
     sns.heatmap(triangle.set_axis(labels), ax=ax, cmap="Blues", vmin=0,
-                cbar_kws={"label": "share of cohort"})
-    ax.set(title=title, xlabel="days since signup", ylabel="signup cohort")
+                cbar_kws={"label": t("plots.share_of_cohort")})
+    ax.set(title=t("plots.retention_title") if title is None else title,
+           xlabel=t("plots.days_since_signup"), ylabel=t("plots.signup_cohort"))
     return ax
 
 
-def funnel_chart(funnel: pd.DataFrame, title: str = "Funnel", ax=None):
+def funnel_chart(funnel: pd.DataFrame, title: str | None = None, ax=None):
     """Horizontal bars of users per step, labelled with conversion from the start."""
     if ax is None:
         _, ax = plt.subplots()
@@ -85,12 +93,13 @@ def funnel_chart(funnel: pd.DataFrame, title: str = "Funnel", ax=None):
     for y, (users, conv) in enumerate(zip(funnel["users"].to_numpy()[::-1],
                                           funnel["conversion"].to_numpy()[::-1])):
         ax.text(users, y, f" {users:,} ({conv:.0%})", va="center", fontsize=9)
-    ax.set(title=title, xlabel="users")
+    ax.set(title=t("plots.funnel_title") if title is None else title,
+           xlabel=t("plots.users"))
     ax.margins(x=0.25)
     return ax
 
 
-def lifecycle_chart(lifecycle: pd.DataFrame, title: str = "User lifecycle", ax=None):
+def lifecycle_chart(lifecycle: pd.DataFrame, title: str | None = None, ax=None):
     """Stacked bars per period: new, returning, resurrected up; dormant down."""
     if ax is None:
         _, ax = plt.subplots()
@@ -100,12 +109,14 @@ def lifecycle_chart(lifecycle: pd.DataFrame, title: str = "User lifecycle", ax=N
     bottom = np.zeros(len(wide))
     x = wide.index
     for i, s in enumerate(up):
-        ax.bar(x, wide[s], bottom=bottom, width=5, label=s, color=f"C{i}")
+        ax.bar(x, wide[s], bottom=bottom, width=5, label=t(f"plots.state.{s}"),
+               color=f"C{i}")
         bottom = bottom + wide[s].to_numpy()
     if "dormant" in wide:
-        ax.bar(x, -wide["dormant"], width=5, label="dormant", color="C3")
+        ax.bar(x, -wide["dormant"], width=5, label=t("plots.state.dormant"), color="C3")
     ax.axhline(0, color="black", lw=0.8)
-    ax.set(title=title, ylabel="users")
+    ax.set(title=t("plots.lifecycle_title") if title is None else title,
+           ylabel=t("plots.users"))
     ax.legend(ncol=4, fontsize=8)
     ax.figure.autofmt_xdate()
     return ax

@@ -1,0 +1,1 @@
+"""Questions of 04_content."""

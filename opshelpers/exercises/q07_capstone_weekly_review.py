@@ -1,0 +1,1 @@
+"""Questions of 07_capstone_weekly_review."""
