@@ -98,7 +98,7 @@ def plain(answer: Any, kind: str) -> float | str | pd.Timestamp:
     if isinstance(answer, pd.DataFrame):
         raise ShapeError("check.shape.table")
     if isinstance(answer, (pd.Series, pd.Index, np.ndarray, list, tuple, set, dict)):
-        raise ShapeError("check.shape.series", n=len(answer))
+        raise ShapeError("check.shape.series", n=int(np.size(answer)))
     if kind == "number":
         if type(answer) is bool or isinstance(answer, np.bool_):
             raise ShapeError("check.shape.not_a_number", type="bool")
@@ -118,10 +118,11 @@ def plain(answer: Any, kind: str) -> float | str | pd.Timestamp:
         return " ".join(str(answer).split()).lower()
     if kind == "date":
         if _trusted(answer, (str, np.str_)):
-            try:
-                return pd.Timestamp(str(answer).strip()).normalize()
-            except (ValueError, TypeError):
-                raise ShapeError("check.shape.not_date", given=str(answer)[:40]) from None
+            text = str(answer).strip()
+            try:     # ISO only: "03/04" is March or April depending on who reads it
+                return pd.Timestamp(dt.date.fromisoformat(text[:10]))
+            except ValueError:
+                raise ShapeError("check.shape.not_date", given=text[:40]) from None
         if _trusted(answer, (pd.Timestamp, dt.datetime, dt.date, np.datetime64)):
             value = pd.Timestamp(answer)
             if pd.isna(value):
@@ -164,10 +165,10 @@ def score(spec: Spec, expected: Any, answer: Any,
     >>> score(Spec("text"), "kol", ["kol"]).message
     'check.shape.series'
     """
-    if unanswered(answer):
-        return Verdict(0.0, "check.unanswered")
     if spec.kind == "open":
         return Verdict(0.0, "check.open_question")
+    if unanswered(answer):
+        return Verdict(0.0, "check.unanswered")
     kind = "text" if spec.kind == "choice" else spec.kind
     try:
         given = plain(answer, kind)

@@ -4,8 +4,8 @@
     opshelpers data generate --events 10_000_000 --out big/ --format parquet
     opshelpers data sample            # (re)write data/ if missing or stale
     opshelpers data dictionary        # rewrite data/DATA_DICTIONARY.md
-    opshelpers notebooks build        # execute solutions, write trainee copies
-    opshelpers notebooks check        # fail if trainee copies are stale
+    opshelpers notebooks build        # write and execute every edition from its source
+    opshelpers notebooks check        # fail if an edition is stale or was edited by hand
 """
 
 from __future__ import annotations
@@ -190,9 +190,9 @@ def _notebooks(args) -> int:
         for path in notebooks.build(args.names or None, execute=not args.no_execute):
             print(f"wrote {path}")
         return 0
-    stale = notebooks.stale_copies()
+    stale = notebooks.stale_editions()
     for name in stale:
-        print(f"stale trainee copy: {name} (run `make notebooks`)", file=sys.stderr)
+        print(f"{name} (run `make notebooks`)", file=sys.stderr)
     return 1 if stale else 0
 
 

@@ -15,6 +15,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 
 from .metrics import require, two_proportions
 from .quality import note_excluded
+from .i18n import t
 
 __all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "mean_test",
            "cuped",
@@ -201,18 +202,16 @@ def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:
 
 
 def decide(srm: pd.DataFrame, test: pd.DataFrame, alpha: float = 0.05,
-           min_lift: float = 0.0) -> str:
-    """A plain-language decision from an SRM check and a test result."""
+           min_lift: float = 0.0, lang: str | None = None) -> str:
+    """A plain-language decision from an SRM check and a test result, in `lang`
+    (default: the language of `ops.setup`)."""
     if bool(srm["srm"].iloc[0]):
-        return ("Stop: sample-ratio mismatch (p = {:.1g}). The split is broken, so the "
-                "result cannot be trusted; fix assignment and rerun.".format(
-                    srm["p_value"].iloc[0]))
+        return t("experiments.decide.srm", lang, p=srm["p_value"].iloc[0])
     r = test.iloc[0]
+    fields = dict(metric=r["metric"], diff=r["diff"], low=r["diff_low"],
+                  high=r["diff_high"], p=r["p_value"])
     if r["p_value"] < alpha and r["diff"] > min_lift:
-        return (f"Ship B: {r['metric']} up {r['diff']:+.4g} "
-                f"({r['diff_low']:+.4g} to {r['diff_high']:+.4g}), p = {r['p_value']:.2g}.")
+        return t("experiments.decide.ship", lang, **fields)
     if r["p_value"] < alpha and r["diff"] < 0:
-        return f"Keep A: B is worse on {r['metric']} (p = {r['p_value']:.2g})."
-    return (f"Keep running or call it inconclusive: {r['metric']} {r['diff']:+.4g} with "
-            f"CI {r['diff_low']:+.4g} to {r['diff_high']:+.4g} (p = {r['p_value']:.2g}); "
-            "check the sample size needed for the lift you care about.")
+        return t("experiments.decide.keep_a", lang, **fields)
+    return t("experiments.decide.inconclusive", lang, **fields)

@@ -1,11 +1,14 @@
 """The metric registry: every metric the curriculum uses, defined once.
 
 Each metric has an English name, the Chinese term (中文), a formula, its denominator
-(every rate carries one), the area it belongs to, and one sentence on how it misleads.
+(every rate carries one), the area it belongs to, and one sentence on how it misleads;
+formula, denominator and that sentence are written in English and in 中文.
 Notebooks, templates, SQL and reports all read their definitions from here.
 
 >>> METRICS["cvr"].chinese
 '转化率'
+>>> METRICS["cvr"].formula_in("zh")
+'注册数 / 访问数'
 >>> table("users")["metric"].iloc[0]
 'new_users'
 
@@ -14,11 +17,18 @@ Taught in 00_start_here §Glossary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import i18n
+from .schema import TABLES
+
 AREAS = ("traffic", "users", "community", "content", "activity", "data")
+COLUMNS = ("metric", "name", "chinese", "area", "formula", "denominator", "unit",
+           "misleads_when")   # the columns of table(); labels in catalogue/glossary.toml
 
 
 @dataclass(frozen=True)
@@ -31,155 +41,378 @@ class Metric:
     denominator: str
     misleads: str
     unit: str = "rate"   # rate (0–1) | CNY | count | ratio | days | minutes
+    formula_zh: str = field(default="", repr=False)
+    denominator_zh: str = field(default="", repr=False)
+    misleads_zh: str = field(default="", repr=False)
+
+    def formula_in(self, lang: str | None = None) -> str:
+        return self.formula_zh if i18n.language(lang) == "zh" else self.formula
+
+    def denominator_in(self, lang: str | None = None) -> str:
+        return self.denominator_zh if i18n.language(lang) == "zh" else self.denominator
+
+    def misleads_in(self, lang: str | None = None) -> str:
+        return self.misleads_zh if i18n.language(lang) == "zh" else self.misleads
 
 
-_M = Metric
+def _m(key: str, name: str, chinese: str, area: str, *, formula: tuple[str, str],
+       denominator: tuple[str, str], misleads: tuple[str, str], unit: str = "rate") -> Metric:
+    """One metric; `formula`, `denominator` and `misleads` are (English, 中文) pairs."""
+    return Metric(key, name, chinese, area, formula[0], denominator[0], misleads[0], unit,
+                  formula_zh=formula[1], denominator_zh=denominator[1], misleads_zh=misleads[1])
+
+
+_NONE = ("—", "—")   # the denominator of a count or a sum
+
 METRICS: dict[str, Metric] = {m.key: m for m in [
     # traffic 流量
-    _M("pv", "Page views (PV)", "浏览量", "traffic", "count of page views", "—",
-       "one bored visitor clicking around inflates it; report UV beside it", "count"),
-    _M("uv", "Unique visitors (UV)", "独立访客数", "traffic", "distinct visitors in the period",
-       "—", "UVs of different periods don't add up: a daily sum double-counts", "count"),
-    _M("bounce_rate", "Bounce rate", "跳出率", "traffic",
-       "visits with one page and no action / visits", "visits",
-       "a landing page that answers the question at once can bounce and still succeed"),
-    _M("ctr", "Click-through rate (CTR)", "点击率", "traffic", "clicks / impressions",
-       "impressions", "clickbait raises CTR and lowers everything after the click"),
-    _M("cpc", "Cost per click (CPC)", "单次点击成本", "traffic", "spend / clicks", "clicks",
-       "cheap clicks from a poor audience cost more per customer", "CNY"),
-    _M("cvr", "Conversion rate (CVR)", "转化率", "traffic", "signups / visits", "visits",
-       "say which step it converts to; a rate on 30 visits is noise (look at the CI)"),
-    _M("cpa", "Cost per acquisition (CPA)", "获客成本", "traffic", "spend / signups",
-       "signups", "cheap users who never buy are expensive; pair CPA with LTV or ROI", "CNY"),
-    _M("roi", "Return on investment (ROI)", "投资回报率", "traffic",
-       "(revenue − spend) / spend", "spend",
-       "depends on the attribution window and model; last-touch flatters search", "ratio"),
-    _M("roas", "Return on ad spend (ROAS)", "广告支出回报率", "traffic", "revenue / spend",
-       "spend", "revenue is not profit: a 2.0 ROAS can lose money at a 40% margin", "ratio"),
+    _m("pv", "Page views (PV)", "浏览量", "traffic", unit="count",
+       formula=("count of page views", "页面被浏览的总次数"),
+       denominator=_NONE,
+       misleads=("one bored visitor clicking around inflates it; report UV beside it",
+                 "一个访客随手乱点就能把它刷高；要和 UV 一起报")),
+    _m("uv", "Unique visitors (UV)", "独立访客数", "traffic", unit="count",
+       formula=("distinct visitors in the period", "统计周期内去重后的访客数"),
+       denominator=_NONE,
+       misleads=("UVs of different periods don't add up: a daily sum double-counts",
+                 "不同周期的 UV 不能相加：把每天的 UV 加起来会重复计算")),
+    _m("bounce_rate", "Bounce rate", "跳出率", "traffic",
+       formula=("visits with one page and no action / visits",
+                "只看了一页且没有任何操作的访问数 / 访问数"),
+       denominator=("visits", "访问数"),
+       misleads=("a landing page that answers the question at once can bounce and still succeed",
+                 "落地页一眼就给了用户答案，跳出也可能是成功")),
+    _m("ctr", "Click-through rate (CTR)", "点击率", "traffic",
+       formula=("clicks / impressions", "点击数 / 曝光数"),
+       denominator=("impressions", "曝光数"),
+       misleads=("clickbait raises CTR and lowers everything after the click",
+                 "标题党能拉高点击率，但点击之后的每一步都会变差")),
+    _m("cpc", "Cost per click (CPC)", "单次点击成本", "traffic", unit="CNY",
+       formula=("spend / clicks", "花费 / 点击数"),
+       denominator=("clicks", "点击数"),
+       misleads=("cheap clicks from a poor audience cost more per customer",
+                 "人群不准，点击再便宜，摊到每个成交客户上反而更贵")),
+    _m("cvr", "Conversion rate (CVR)", "转化率", "traffic",
+       formula=("signups / visits", "注册数 / 访问数"),
+       denominator=("visits", "访问数"),
+       misleads=("say which step it converts to; a rate on 30 visits is noise (look at the CI)",
+                 "先说清转化到哪一步；30 次访问算出的转化率只是噪声（看置信区间）")),
+    _m("cpa", "Cost per acquisition (CPA)", "获客成本", "traffic", unit="CNY",
+       formula=("spend / signups", "花费 / 注册数"),
+       denominator=("signups", "注册数"),
+       misleads=("cheap users who never buy are expensive; pair CPA with LTV or ROI",
+                 "用户不下单，获客成本再低也是贵；CPA 要和 LTV 或 ROI 一起看")),
+    _m("roi", "Return on investment (ROI)", "投资回报率", "traffic", unit="ratio",
+       formula=("(revenue − spend) / spend", "（收入 − 花费）/ 花费"),
+       denominator=("spend", "花费"),
+       misleads=("depends on the attribution window and model; last-touch flatters search",
+                 "取决于归因窗口和归因模型；末次触点归因会高估搜索渠道")),
+    _m("roas", "Return on ad spend (ROAS)", "广告支出回报率", "traffic", unit="ratio",
+       formula=("revenue / spend", "收入 / 花费"),
+       denominator=("spend", "花费"),
+       misleads=("revenue is not profit: a 2.0 ROAS can lose money at a 40% margin",
+                 "收入不是利润：毛利率 40% 时，ROAS 2.0 也是亏钱的")),
+
     # users 用户
-    _M("new_users", "New users", "新增用户", "users", "users who signed up in the period", "—",
-       "counts signups, not people who will use the product; watch D1 beside it", "count"),
-    _M("dau", "Daily active users (DAU)", "日活跃用户数", "users",
-       "distinct users with any event that day", "—",
-       "the definition of 'active' decides the number: app_open ≠ purchase", "count"),
-    _M("mau", "Monthly active users (MAU)", "月活跃用户数", "users",
-       "distinct users with any event in the 30 days ending that day", "—",
-       "a campaign spike inflates it for a month", "count"),
-    _M("stickiness", "Stickiness (DAU/MAU)", "用户粘性", "users", "DAU / MAU", "MAU",
-       "a shrinking MAU raises it while the business shrinks"),
-    _M("sessions_per_user", "Sessions per active user", "人均会话数", "users",
-       "sessions / distinct users with an event, in the period", "active users",
-       "depends on the inactivity gap that ends a session (30 min here); say which",
-       "ratio"),
-    _M("session_length", "Session length", "会话时长", "users",
-       "last event − first event of a session", "sessions",
-       "a one-event session counts as 0 minutes and time after the last event is "
-       "invisible: it understates real time in the app", "minutes"),
-    _M("retention_dn", "N-day retention (Dn)", "第N日留存率", "users",
-       "users of a cohort active on day N after signup / cohort size", "cohort users",
-       "a cohort whose day N is after the data end is not 0 %: it is unknown (censored)"),
-    _M("retention_unbounded", "Unbounded retention", "N日后留存率", "users",
-       "users active on day N or later / cohort size", "cohort users",
-       "always ≥ Dn; say which one you report"),
-    _M("churn_rate", "Churn rate", "流失率", "users",
-       "users active last period and not this one / users active last period",
-       "last period's active users", "the choice of period decides who counts as churned"),
-    _M("paying_rate", "Paying rate", "付费率", "users", "paying users / active users",
-       "active users", "a campaign can lift it by adding payers who never return"),
-    _M("arpu", "Average revenue per user (ARPU)", "每用户平均收入", "users",
-       "revenue / active users", "active users", "a few whales move it; show the median", "CNY"),
-    _M("arppu", "Average revenue per paying user (ARPPU)", "每付费用户平均收入", "users",
-       "revenue / paying users", "paying users",
-       "rises when small payers leave, which is bad news", "CNY"),
-    _M("aov", "Average order value (AOV)", "客单价", "users", "GMV / orders", "orders",
-       "a few gift boxes pull the mean up; check the median", "CNY"),
-    _M("repeat_rate", "Repeat purchase rate", "复购率", "users",
-       "buyers with ≥ 2 orders in the period / buyers", "buyers",
-       "longer periods always look better; fix the window"),
-    _M("k_factor", "Viral coefficient (K)", "K因子/病毒系数", "users",
-       "invites per user × invite conversion", "users",
-       "K < 1 does not grow on its own; cycle time matters as much as K", "ratio"),
-    _M("ltv", "Lifetime value (LTV)", "用户生命周期价值", "users",
-       "revenue a user brings over their life (observed or modelled)", "users",
-       "half a year of data cannot see a lifetime: say the horizon", "CNY"),
-    _M("rfm", "RFM segment", "RFM分层", "users",
-       "recency, frequency, monetary scores per buyer", "buyers",
-       "scores depend on the cut-offs; segments of 5 people are anecdotes", "count"),
+    _m("new_users", "New users", "新增用户", "users", unit="count",
+       formula=("users who signed up in the period", "统计周期内注册的用户数"),
+       denominator=_NONE,
+       misleads=("counts signups, not people who will use the product; watch D1 beside it",
+                 "数的是注册，不是真正会用产品的人；要同时看次日留存（D1）")),
+    _m("dau", "Daily active users (DAU)", "日活跃用户数", "users", unit="count",
+       formula=("distinct users with any event that day", "当天有任意行为的去重用户数"),
+       denominator=_NONE,
+       misleads=("the definition of 'active' decides the number: app_open ≠ purchase",
+                 "“活跃”怎么定义决定了日活是多少：打开 App（app_open）≠ 下单（purchase）")),
+    _m("mau", "Monthly active users (MAU)", "月活跃用户数", "users", unit="count",
+       formula=("distinct users with any event in the 30 days ending that day",
+                "截至当天近 30 天内有任意行为的去重用户数"),
+       denominator=_NONE,
+       misleads=("a campaign spike inflates it for a month",
+                 "一次活动带来的峰值，会把月活虚高整整一个月")),
+    _m("stickiness", "Stickiness (DAU/MAU)", "用户粘性", "users",
+       formula=("DAU / MAU", "日活 / 月活"),
+       denominator=("MAU", "月活"),
+       misleads=("a shrinking MAU raises it while the business shrinks",
+                 "月活下滑时粘性反而上升，业务其实在萎缩")),
+    _m("sessions_per_user", "Sessions per active user", "人均会话数", "users", unit="ratio",
+       formula=("sessions / distinct users with an event, in the period",
+                "统计周期内：会话数 / 有行为的去重用户数"),
+       denominator=("active users", "活跃用户数"),
+       misleads=("depends on the inactivity gap that ends a session (30 min here); say which",
+                 "取决于无操作多久算一次会话结束（本课程取 30 分钟）；要写明口径")),
+    _m("session_length", "Session length", "会话时长", "users", unit="minutes",
+       formula=("last event − first event of a session",
+                "会话内最后一个事件时间 − 第一个事件时间"),
+       denominator=("sessions", "会话数"),
+       misleads=("a one-event session counts as 0 minutes and time after the last event is "
+                 "invisible: it understates real time in the app",
+                 "只有一个事件的会话记为 0 分钟，最后一个事件之后的停留也算不进来："
+                 "会低估用户真实的使用时长")),
+    _m("retention_dn", "N-day retention (Dn)", "第N日留存率", "users",
+       formula=("users of a cohort active on day N after signup / cohort size",
+                "同批新增中注册后第 N 天活跃的人数 / 该批新增用户数"),
+       denominator=("cohort users", "同批新增用户数"),
+       misleads=("a cohort whose day N is after the data end is not 0 %: it is unknown "
+                 "(censored)",
+                 "第 N 天还在数据截止日之后的批次，留存不是 0%，而是未知（还观察不到）")),
+    _m("retention_unbounded", "Unbounded retention", "N日后留存率", "users",
+       formula=("users active on day N or later / cohort size",
+                "第 N 天及以后有过活跃的人数 / 该批新增用户数"),
+       denominator=("cohort users", "同批新增用户数"),
+       misleads=("always ≥ Dn; say which one you report",
+                 "一定 ≥ 第 N 日留存；汇报时要说明用的是哪一种")),
+    _m("churn_rate", "Churn rate", "流失率", "users",
+       formula=("users active last period and not this one / users active last period",
+                "上期活跃、本期不活跃的用户数 / 上期活跃用户数"),
+       denominator=("last period's active users", "上期活跃用户数"),
+       misleads=("the choice of period decides who counts as churned",
+                 "周期怎么取，决定了谁算流失")),
+    _m("paying_rate", "Paying rate", "付费率", "users",
+       formula=("paying users / active users", "付费用户数 / 活跃用户数"),
+       denominator=("active users", "活跃用户数"),
+       misleads=("a campaign can lift it by adding payers who never return",
+                 "一场活动拉来一批买完就走的用户，付费率就上去了")),
+    _m("arpu", "Average revenue per user (ARPU)", "每用户平均收入", "users", unit="CNY",
+       formula=("revenue / active users", "收入 / 活跃用户数"),
+       denominator=("active users", "活跃用户数"),
+       misleads=("a few whales move it; show the median",
+                 "几个大额付费用户（大R）就能拉动均值；要同时给中位数")),
+    _m("arppu", "Average revenue per paying user (ARPPU)", "每付费用户平均收入", "users",
+       unit="CNY",
+       formula=("revenue / paying users", "收入 / 付费用户数"),
+       denominator=("paying users", "付费用户数"),
+       misleads=("rises when small payers leave, which is bad news",
+                 "小额付费用户流失时它反而上升，这是坏消息")),
+    _m("aov", "Average order value (AOV)", "客单价", "users", unit="CNY",
+       formula=("GMV / orders", "GMV / 订单数"),
+       denominator=("orders", "订单数"),
+       misleads=("a few gift boxes pull the mean up; check the median",
+                 "几单礼盒就能把均值拉高；要看中位数")),
+    _m("repeat_rate", "Repeat purchase rate", "复购率", "users",
+       formula=("buyers with ≥ 2 orders in the period / buyers",
+                "统计周期内下单 ≥ 2 次的买家数 / 买家数"),
+       denominator=("buyers", "买家数"),
+       misleads=("longer periods always look better; fix the window",
+                 "周期越长复购率越好看；统计窗口要固定")),
+    _m("k_factor", "Viral coefficient (K)", "K因子/病毒系数", "users", unit="ratio",
+       formula=("invites per user × invite conversion", "人均邀请数 × 邀请转化率"),
+       denominator=("users", "用户数"),
+       misleads=("K < 1 does not grow on its own; cycle time matters as much as K",
+                 "K < 1 时光靠裂变涨不起来；传播周期和 K 值一样重要")),
+    _m("ltv", "Lifetime value (LTV)", "用户生命周期价值", "users", unit="CNY",
+       formula=("revenue a user brings over their life (observed or modelled)",
+                "一个用户在整个生命周期内带来的收入（实际观测或模型预估）"),
+       denominator=("users", "用户数"),
+       misleads=("half a year of data cannot see a lifetime: say the horizon",
+                 "半年的数据看不到完整生命周期：要说明算的是多长时间的 LTV")),
+    _m("rfm", "RFM segment", "RFM分层", "users", unit="count",
+       formula=("recency, frequency, monetary scores per buyer",
+                "给每个买家按最近一次消费（R）、消费频次（F）、消费金额（M）打分"),
+       denominator=("buyers", "买家数"),
+       misleads=("scores depend on the cut-offs; segments of 5 people are anecdotes",
+                 "分数取决于分档阈值；只有 5 个人的分层只是个例")),
+
     # community 社群
-    _M("group_active_rate", "Group active rate", "群活跃率", "community",
-       "members with ≥ 1 message or check-in / members", "members",
-       "a bot or one chatty admin makes a dead group look alive"),
-    _M("messages_per_active", "Messages per active member", "人均发言数", "community",
-       "messages / active members", "active members",
-       "skewed by the top 10 %: report their share too", "ratio"),
-    _M("checkin_rate", "Check-in rate", "打卡率", "community",
-       "members who checked in / members", "members",
-       "rises during a challenge by design; compare with its own pre-period"),
-    _M("points_liability", "Points liability", "积分负债", "community",
-       "points issued − points redeemed (− expired)", "—",
-       "unredeemed points are a debt to members, not a gain", "count"),
+    _m("group_active_rate", "Group active rate", "群活跃率", "community",
+       formula=("members with ≥ 1 message or check-in / members",
+                "发言或打卡 ≥ 1 次的成员数 / 群成员数"),
+       denominator=("members", "群成员数"),
+       misleads=("a bot or one chatty admin makes a dead group look alive",
+                 "一个机器人或一个话痨群管，就能让死群看起来很活跃")),
+    _m("messages_per_active", "Messages per active member", "人均发言数", "community",
+       unit="ratio",
+       formula=("messages / active members", "发言数 / 活跃成员数"),
+       denominator=("active members", "活跃成员数"),
+       misleads=("skewed by the top 10 %: report their share too",
+                 "会被发言最多的前 10% 拉偏：要同时报他们的发言占比")),
+    _m("checkin_rate", "Check-in rate", "打卡率", "community",
+       formula=("members who checked in / members", "打卡成员数 / 群成员数"),
+       denominator=("members", "群成员数"),
+       misleads=("rises during a challenge by design; compare with its own pre-period",
+                 "打卡挑战期间本来就会上升；要和该群挑战前的水平比")),
+    _m("points_liability", "Points liability", "积分负债", "community", unit="count",
+       formula=("points issued − points redeemed (− expired)",
+                "已发放积分 − 已核销积分（− 已过期积分）"),
+       denominator=_NONE,
+       misleads=("unredeemed points are a debt to members, not a gain",
+                 "没核销的积分是欠会员的债，不是收益")),
+
     # content 内容
-    _M("read_rate", "Read rate", "阅读率/打开率", "content", "reads / impressions",
-       "impressions", "platforms count a 'read' differently; compare within a platform"),
-    _M("completion_rate", "Completion rate", "完播率", "content",
-       "average share of a video watched", "plays", "short videos complete more by length alone"),
-    _M("engagement_rate", "Engagement rate", "互动率", "content",
-       "(likes + comments + shares + saves) / reads", "reads",
-       "on tiny audiences it swings wildly; pool before comparing"),
-    _M("share_rate", "Share rate", "分享率/转发率", "content", "shares / reads", "reads",
-       "giveaway posts ('share to win') buy shares that spread nothing"),
-    _M("follow_rate", "Follows per 1k reads", "千次阅读涨粉", "content",
-       "follows / reads × 1000", "reads", "a viral post brings followers who never read again",
-       "ratio"),
+    _m("read_rate", "Read rate", "阅读率/打开率", "content",
+       formula=("reads / impressions", "阅读数 / 曝光数"),
+       denominator=("impressions", "曝光数"),
+       misleads=("platforms count a 'read' differently; compare within a platform",
+                 "各平台“阅读”的统计口径不同；只在同一平台内比较")),
+    _m("completion_rate", "Completion rate", "完播率", "content",
+       formula=("average share of a video watched", "视频平均被看完的比例"),
+       denominator=("plays", "播放数"),
+       misleads=("short videos complete more by length alone",
+                 "视频越短完播率越高，光时长就能拉开差距")),
+    _m("engagement_rate", "Engagement rate", "互动率", "content",
+       formula=("(likes + comments + shares + saves) / reads",
+                "（点赞 + 评论 + 分享 + 收藏）/ 阅读数"),
+       denominator=("reads", "阅读数"),
+       misleads=("on tiny audiences it swings wildly; pool before comparing",
+                 "阅读量很小时波动极大；先合并再比较")),
+    _m("share_rate", "Share rate", "分享率/转发率", "content",
+       formula=("shares / reads", "分享数 / 阅读数"),
+       denominator=("reads", "阅读数"),
+       misleads=("giveaway posts ('share to win') buy shares that spread nothing",
+                 "“转发抽奖”换来的转发，传播不出去")),
+    _m("follow_rate", "Follows per 1k reads", "千次阅读涨粉", "content", unit="ratio",
+       formula=("follows / reads × 1000", "涨粉数 / 阅读数 × 1000"),
+       denominator=("reads", "阅读数"),
+       misleads=("a viral post brings followers who never read again",
+                 "爆款带来的粉丝，很多之后再也不看")),
+
     # activity 活动
-    _M("gmv", "Gross merchandise value (GMV)", "商品交易总额", "activity",
-       "sum of order values before discounts", "—",
-       "includes coupons and (later) refunds; it is not revenue", "CNY"),
-    _M("incremental_gmv", "Incremental GMV", "增量GMV", "activity",
-       "campaign GMV − baseline GMV expected without it", "—",
-       "the baseline is a model; campaigns also pull sales forward from later days", "CNY"),
-    _M("campaign_roi", "Campaign ROI", "活动ROI", "activity",
-       "(incremental GMV × margin − cost) / cost", "cost",
-       "using total instead of incremental GMV makes every campaign look good", "ratio"),
-    _M("participation_rate", "Participation rate", "参与率", "activity",
-       "users who took part / users reached", "users reached",
-       "'reached' is easy to define generously"),
-    _M("coupon_redemption", "Coupon redemption rate", "核销率", "activity",
-       "coupons used / coupons issued", "coupons issued",
-       "fraud rings redeem at 100 %: high is not always good"),
-    _M("conversion_lift", "Conversion lift (A/B)", "转化提升", "activity",
-       "conversion(B) − conversion(A), with a CI", "users per variant",
-       "peeking daily and stopping at p < 0.05 finds effects that are not there"),
+    _m("gmv", "Gross merchandise value (GMV)", "商品交易总额", "activity", unit="CNY",
+       formula=("sum of order values before discounts", "优惠前的订单金额之和"),
+       denominator=_NONE,
+       misleads=("includes coupons and (later) refunds; it is not revenue",
+                 "含优惠券抵扣和之后的退款；GMV 不等于收入")),
+    _m("incremental_gmv", "Incremental GMV", "增量GMV", "activity", unit="CNY",
+       formula=("campaign GMV − baseline GMV expected without it",
+                "活动期 GMV − 不做活动时预计的基线 GMV"),
+       denominator=_NONE,
+       misleads=("the baseline is a model; campaigns also pull sales forward from later days",
+                 "基线是模型估出来的；活动还会提前透支之后几天的销量")),
+    _m("campaign_roi", "Campaign ROI", "活动ROI", "activity", unit="ratio",
+       formula=("(incremental GMV × margin − cost) / cost",
+                "（增量 GMV × 毛利率 − 活动成本）/ 活动成本"),
+       denominator=("cost", "活动成本"),
+       misleads=("using total instead of incremental GMV makes every campaign look good",
+                 "用总 GMV 代替增量 GMV，每场活动看起来都很成功")),
+    _m("participation_rate", "Participation rate", "参与率", "activity",
+       formula=("users who took part / users reached", "参与用户数 / 触达用户数"),
+       denominator=("users reached", "触达用户数"),
+       misleads=("'reached' is easy to define generously",
+                 "“触达”的口径很容易往有利的方向定；要写清什么算触达")),
+    _m("coupon_redemption", "Coupon redemption rate", "核销率", "activity",
+       formula=("coupons used / coupons issued", "已核销券数 / 已发放券数"),
+       denominator=("coupons issued", "已发放券数"),
+       misleads=("fraud rings redeem at 100 %: high is not always good",
+                 "羊毛党团伙的核销率是 100%：核销率高不一定是好事")),
+    _m("conversion_lift", "Conversion lift (A/B)", "转化提升", "activity",
+       formula=("conversion(B) − conversion(A), with a CI",
+                "B 组转化率 − A 组转化率，附置信区间"),
+       denominator=("users per variant", "每组用户数"),
+       misleads=("peeking daily and stopping at p < 0.05 finds effects that are not there",
+                 "每天偷看结果、一到 p < 0.05 就停实验，会“发现”并不存在的效果")),
+
     # data 数据
-    _M("wow", "Week over week (WoW)", "周环比", "data", "this week / last week − 1",
-       "last week", "a holiday in either week explains most swings", "ratio"),
-    _M("yoy_same_weekday", "Same-weekday comparison", "同比(同星期)", "data",
-       "today / same weekday last week − 1", "same weekday last week",
-       "one odd day last week makes today look odd", "ratio"),
-    _M("gmv_tree", "GMV KPI tree", "GMV指标拆解", "data",
-       "GMV = DAU × paying rate × orders per payer × AOV", "—",
-       "an identity explains where, not why; drill into the factor that moved", "CNY"),
+    _m("wow", "Week over week (WoW)", "周环比", "data", unit="ratio",
+       formula=("this week / last week − 1", "本周 / 上周 − 1"),
+       denominator=("last week", "上周"),
+       misleads=("a holiday in either week explains most swings",
+                 "两周中只要有一周赶上节假日，大部分波动就是它造成的")),
+    _m("yoy_same_weekday", "Same-weekday comparison", "同比(同星期)", "data", unit="ratio",
+       formula=("today / same weekday last week − 1", "今天 / 上周同一天 − 1"),
+       denominator=("same weekday last week", "上周同一天"),
+       misleads=("one odd day last week makes today look odd",
+                 "上周那天本身异常，今天看起来也会异常")),
+    _m("gmv_tree", "GMV KPI tree", "GMV指标拆解", "data", unit="CNY",
+       formula=("GMV = DAU × paying rate × orders per payer × AOV",
+                "GMV = 日活 × 付费率 × 付费用户人均订单数 × 客单价"),
+       denominator=_NONE,
+       misleads=("an identity explains where, not why; drill into the factor that moved",
+                 "恒等式只说明变化出在哪，不说明为什么；要下钻到变动的那个因子")),
 ]}
 
 
-def table(area: str | None = None) -> pd.DataFrame:
+def table(area: str | None = None, lang: str | None = None) -> pd.DataFrame:
     """The registry as a table (one row per metric), optionally for one area.
+
+    Formula, denominator and misleads_when are in `lang` (default: the language of
+    `ops.setup`); `name` is always the English name, `chinese` the 中文 term.
 
     >>> table("traffic").columns.tolist()[:3]
     ['metric', 'name', 'chinese']
+    >>> table("traffic", lang="zh").set_index("metric").loc["cvr", "formula"]
+    '注册数 / 访问数'
+    >>> table("traffic", lang="en").set_index("metric").loc["cvr", "formula"]
+    'signups / visits'
     """
     if area is not None and area not in AREAS:
         raise ValueError(f"unknown area {area!r}; choose one of {', '.join(AREAS)}")
+    lang = i18n.language(lang)
     rows = [{"metric": m.key, "name": m.name, "chinese": m.chinese, "area": m.area,
-             "formula": m.formula, "denominator": m.denominator, "unit": m.unit,
-             "misleads_when": m.misleads}
+             "formula": m.formula_in(lang), "denominator": m.denominator_in(lang),
+             "unit": m.unit, "misleads_when": m.misleads_in(lang)}
             for m in METRICS.values() if area is None or m.area == area]
     return pd.DataFrame(rows)
 
 
-def term(key: str) -> str:
-    """'English (中文)' for prose and plot labels: `term("cvr")` → 'Conversion rate (CVR) (转化率)'."""
+_ABBREVIATED = re.compile(r"^.+ \(([^()]+)\)$")   # 'Conversion rate (CVR)' → 'CVR'
+
+
+def term(key: str, lang: str | None = None) -> str:
+    """The metric's name for prose and plot labels, in `lang`.
+
+    English: 'English (中文)'. 中文: '中文（abbreviation）' when the English name ends in
+    one, else '中文（English）'.
+
+    >>> term("aov", lang="en")
+    'Average order value (AOV) (客单价)'
+    >>> term("cvr", lang="zh")
+    '转化率（CVR）'
+    >>> term("new_users", lang="zh")
+    '新增用户（New users）'
+    """
     if key not in METRICS:
         raise KeyError(f"no metric {key!r} in the glossary; see glossary.table() for the list")
     m = METRICS[key]
-    return f"{m.name} ({m.chinese})"
+    if i18n.language(lang) == "en":
+        return f"{m.name} ({m.chinese})"
+    found = _ABBREVIATED.match(m.name)
+    return f"{m.chinese}（{found.group(1) if found else m.name}）"
+
+
+@functools.cache
+def _chinese_labels() -> dict[str, str]:
+    """Column name → 中文 label: schema columns (first table wins), then metric keys, then
+    the glossary table's own columns, then result columns (catalogue `columns.*`)."""
+    labels: dict[str, str] = {}
+    for t in TABLES.values():
+        for c in t.columns:
+            labels.setdefault(c.name, c.chinese)
+    for m in METRICS.values():
+        labels.setdefault(m.key, m.chinese)
+    for name in COLUMNS:
+        labels.setdefault(name, i18n.t(f"glossary.column.{name}", lang="zh"))
+    for key, texts in i18n.messages().items():
+        if key.startswith("columns."):
+            labels.setdefault(key.removeprefix("columns."), texts["zh"])
+    return labels
+
+
+def labelled(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """A copy of `df` whose column names (and index and column-axis names) are shown in
+    `lang` when known: a schema column, a metric key, or a column of `table()`. Unknown
+    names stay as they are, and so does a name whose label another name already has.
+    Values are never changed; in English the names are returned unchanged.
+
+    >>> df = pd.DataFrame({"channel": ["seo"], "cvr": [0.12], "note": ["x"]})
+    >>> zh = labelled(df.set_index("channel"), lang="zh")
+    >>> zh.index.name, zh.columns.tolist(), zh.to_numpy().tolist()
+    ('获客渠道', ['转化率', 'note'], [[0.12, 'x']])
+    >>> labelled(df, lang="en").columns.tolist()
+    ['channel', 'cvr', 'note']
+    """
+    if i18n.language(lang) == "en":
+        return df.copy()
+    labels = _chinese_labels()
+    names = [*df.index.names, *df.columns.names]
+    names += [x for c in df.columns for x in (c if isinstance(c, tuple) else (c,))]
+    taken = {n for n in names if not isinstance(n, str) or n not in labels}
+    rename: dict[str, str] = {}
+    for n in dict.fromkeys(names):   # distinct, in order
+        if isinstance(n, str) and n in labels and labels[n] not in taken:
+            rename[n] = labels[n]
+            taken.add(labels[n])
+
+    def shown(name):
+        return rename.get(name, name)
+
+    return df.rename(columns=rename).rename_axis(index=shown, columns=shown)

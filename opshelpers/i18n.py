@@ -16,6 +16,7 @@ Taught in 00_start_here §How exercises work.
 from __future__ import annotations
 
 import functools
+import re
 import string
 import tomllib
 from dataclasses import dataclass
@@ -102,3 +103,20 @@ class Text:
 
     def get(self, lang: str | None = None, **fields) -> str:
         return getattr(self, language(lang)).format(**fields)
+
+
+_NOT_PROSE = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\([^()]*\)|（[^（）]*）"
+                        r"|<[^>]*>|https?://\S+", re.S)
+_LATIN_RUN = re.compile(r"[A-Za-z][\w'’.-]*(?:[ \t]+[A-Za-z][\w'’.-]*){3,}")
+
+
+def latin_runs(text: str) -> list[str]:
+    """Runs of four or more Latin-script words in Chinese prose, outside code, formulas,
+    links and brackets: an untranslated sentence.
+
+    >>> latin_runs("转化率（conversion rate, CVR）= 注册数 / 访问数")
+    []
+    >>> latin_runs("这一周 the campaign was paused 了")
+    ['the campaign was paused']
+    """
+    return _LATIN_RUN.findall(_NOT_PROSE.sub(" ", text))

@@ -13,6 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import content, monitor, traffic
+from .glossary import labelled
+from .i18n import language, messages, t
+from .plots import CSS_FONT_STACK
 
 __all__ = ["weekly_report", "to_html", "to_excel"]
 
@@ -85,41 +88,58 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
             "campaigns": running.reset_index(drop=True)}
 
 
+def _section(name: str, lang: str | None) -> str:
+    key = f"reports.section.{name}"
+    return t(key, lang) if key in messages() else name
+
+
 def to_html(report: dict[str, pd.DataFrame], path: str | Path, title: str,
-            notes: str = "") -> Path:
-    """A self-contained HTML page: one titled table per section, notes on top."""
+            notes: str = "", lang: str | None = None) -> Path:
+    """A self-contained HTML page: one titled table per section, notes on top.
+
+    Headings and column names in `lang` (default: `ops.setup`'s); the page names a CJK
+    font stack so a reader's own fonts draw the Chinese (no web font, nothing fetched).
+    """
     path = Path(path)
-    parts = [f"<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+    lang = language(lang)
+    parts = [f"<html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+             f"<title>{html.escape(title)}</title>",
+             f"<style>body{{font-family:{CSS_FONT_STACK};margin:2em}}"
+             "table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:3px 8px}</style></head><body>",
              f"<h1>{html.escape(title)}</h1>"]
     if notes:
         parts.append("".join(f"<p>{html.escape(p)}</p>" for p in notes.split("\n\n")))
     for name, df in report.items():
-        parts.append(f"<h2>{html.escape(name)}</h2>")
-        parts.append(df.to_html(index=False, na_rep="", float_format=lambda x: f"{x:,.4g}")
-                     if len(df) else "<p>(nothing this week)</p>")
+        parts.append(f"<h2>{html.escape(_section(name, lang))}</h2>")
+        parts.append(labelled(df, lang).to_html(index=False, na_rep="",
+                                                float_format=lambda x: f"{x:,.4g}")
+                     if len(df) else f"<p>{t('reports.nothing', lang)}</p>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
 
-def to_excel(report: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """An .xlsx workbook: one sheet per section and a line chart of daily KPIs."""
+def to_excel(report: dict[str, pd.DataFrame], path: str | Path,
+             lang: str | None = None) -> Path:
+    """An .xlsx workbook: one sheet per section and a line chart of daily KPIs.
+
+    Sheet names and column headers in `lang` (default: `ops.setup`'s)."""
     from openpyxl.chart import LineChart, Reference
 
     path = Path(path)
+    sheets = {name: _section(name, lang)[:31] for name in report}
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for name, df in report.items():
             out = df.copy()
             for c in out.columns:
                 if isinstance(out[c].dtype, pd.DatetimeTZDtype):
                     out[c] = out[c].dt.tz_localize(None)
-            out.to_excel(xl, sheet_name=name[:31], index=False)
-        ws = xl.book["daily"]
+            labelled(out, lang).to_excel(xl, sheet_name=sheets[name], index=False)
+        ws = xl.book[sheets["daily"]]
         n = len(report["daily"])
         chart = LineChart()
-        chart.title, chart.y_axis.title = "Daily active users", "users"
+        chart.title, chart.y_axis.title = t("reports.daily_chart", lang), t("reports.users", lang)
         col = list(report["daily"].columns).index("active_users") + 1
         chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=n + 1),
                        titles_from_data=True)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import language
+
 
 @dataclass(frozen=True)
 class Column:
@@ -33,6 +35,7 @@ class Table:
     optional: tuple[str, ...] = ()   # columns a user's own export may lack
     key: tuple[str, ...] = ()        # columns that identify a row (duplicates are reported)
     time: str | None = None          # the time a row happened at (the date window applies)
+    grain_zh: str = ""               # the grain in 中文: '每行是一笔订单'
 
     @property
     def names(self) -> list[str]:
@@ -41,6 +44,14 @@ class Table:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.name not in self.optional)
+
+    def grain_in(self, lang: str | None = None) -> str:
+        """The grain in `lang` (default: the language of `ops.setup`).
+
+        >>> TABLES["orders"].grain_in("zh"), TABLES["orders"].grain_in("en")
+        ('每行是一笔订单', 'one row per order')
+        """
+        return (self.grain_zh or self.grain) if language(lang) == "zh" else self.grain
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -65,7 +76,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "unless channel is referral", nullable=True),
         C("onboarding", "category", "新手引导版本", "v1 before 2026-02-15, v2 from then on"),
     ), optional=("landing_page", "device", "city_tier", "age_group", "referrer_id",
-                 "onboarding"), key=('user_id',), time='signup_time'),
+                 "onboarding"), key=('user_id',), time='signup_time',
+          grain_zh="每行是一位注册用户"),
     Table("visits", "访问表", "one row per landing visit from an acquisition channel "
           "(anonymous until signup)", (
         C("visit_id", "id", "访问ID", "landing visit"),
@@ -80,7 +92,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("signed_up", "bool", "是否注册", "the visitor registered in this visit"),
         C("user_id", "id", "用户ID", "the new user's id if signed_up", nullable=True),
     ), optional=("visitor_id", "landing_page", "device", "pageviews", "bounced", "signed_up",
-                 "user_id"), key=('visit_id',), time='visit_time'),
+                 "user_id"), key=('visit_id',), time='visit_time',
+          grain_zh="每行是一次从获客渠道进入落地页的访问（注册前为匿名访客）"),
     Table("events", "行为事件表", "one row per tracked app event", (
         C("user_id", "id", "用户ID", "user who acted"),
         C("event_time", "datetime", "事件时间", "local time of the event"),
@@ -90,7 +103,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "session)", nullable=True),
         C("revenue", "money", "收入", "amount paid, on purchase events only", "CNY",
           nullable=True),
-    ), optional=("session_id", "revenue"), key=(), time='event_time'),
+    ), optional=("session_id", "revenue"), key=(), time='event_time',
+          grain_zh="每行是一条 App 埋点事件"),
     Table("orders", "订单表", "one row per order", (
         C("order_id", "id", "订单ID", "order"),
         C("user_id", "id", "用户ID", "buyer"),
@@ -108,7 +122,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("device_id", "text", "设备号", "hashed device identifier"),
         C("ip", "text", "IP地址", "client IP address"),
     ), optional=("session_id", "items", "discount", "coupon_code", "campaign_id",
-                 "device_id", "ip"), key=('order_id',), time='order_time'),
+                 "device_id", "ip"), key=('order_id',), time='order_time',
+          grain_zh="每行是一笔订单"),
     Table("channel_daily", "渠道日报", "one row per channel per day", (
         C("date", "date", "日期", "local calendar day"),
         C("channel", "category", "渠道", "acquisition channel"),
@@ -116,7 +131,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "organic channels", "CNY"),
         C("impressions", "int", "曝光量", "times an ad or listing was shown"),
         C("clicks", "int", "点击量", "clicks on it (≥ landing visits: some never load)"),
-    ), key=('date', 'channel'), time='date'),
+    ), key=('date', 'channel'), time='date',
+          grain_zh="每行是一个渠道一天的数据"),
     Table("posts", "内容表", "one row per published post (ours and two competitors')", (
         C("post_id", "id", "内容ID", "post"),
         C("account", "category", "账号", "chayu (ours), competitor_shanjian, competitor_yeya"),
@@ -138,7 +154,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("comments", "int", "评论数", "comments"),
         C("saves", "int", "收藏数", "saves / favourites"),
         C("follows", "int", "涨粉数", "new followers attributed to the post"),
-    ), key=('post_id',), time='publish_time'),
+    ), key=('post_id',), time='publish_time',
+          grain_zh="每行是一篇已发布的内容（含我们和两个竞品账号）"),
     Table("campaigns", "活动表", "one row per campaign phase", (
         C("campaign_id", "id", "活动ID", "campaign phase (orders.campaign_id)"),
         C("campaign_name", "text", "活动名称", "name used internally (Chinese)"),
@@ -149,13 +166,15 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("budget", "money", "预算", "planned cost", "CNY"),
         C("spend", "money", "实际花费", "actual cost (media, gifts; coupons excluded)", "CNY"),
         C("coupon_code", "category", "优惠券", "coupon the campaign issues", nullable=True),
-    ), key=('campaign_id',), time='start_date'),
+    ), key=('campaign_id',), time='start_date',
+          grain_zh="每行是一个活动阶段"),
     Table("ab_assignments", "实验分组表", "one row per user per experiment", (
         C("experiment", "category", "实验名", "checkout_button, coupon_banner, winback_0510"),
         C("user_id", "id", "用户ID", "assigned user"),
         C("variant", "category", "组别", "A/B, or message/holdout"),
         C("assigned_time", "datetime", "分组时间", "first exposure"),
-    ), key=('experiment', 'user_id'), time='assigned_time'),
+    ), key=('experiment', 'user_id'), time='assigned_time',
+          grain_zh="每行是一个用户在一个实验中的分组"),
     Table("community_members", "社群成员表", "one row per user per group joined", (
         C("user_id", "id", "用户ID", "member"),
         C("group_id", "id", "群ID", "WeChat group"),
@@ -165,7 +184,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("join_date", "date", "入群日期", "day joined"),
         C("leave_date", "date", "退群日期", "day left; empty if still a member", nullable=True),
         C("role", "category", "角色", "admin (群管理) or member"),
-    ), key=('user_id', 'group_id'), time='join_date'),
+    ), key=('user_id', 'group_id'), time='join_date',
+          grain_zh="每行是一个用户加入的一个群"),
     Table("community_daily", "社群日活表", "one row per member per group per day with "
           "activity (no row = silent)", (
         C("date", "date", "日期", "local calendar day"),
@@ -174,7 +194,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("messages", "int", "发言数", "messages sent", "messages"),
         C("checkins", "int", "打卡数", "check-ins (打卡)", "check-ins"),
         C("replies_received", "int", "被回复数", "replies to this member's messages"),
-    ), key=('date', 'group_id', 'user_id'), time='date'),
+    ), key=('date', 'group_id', 'user_id'), time='date',
+          grain_zh="每行是一个成员在一个群里有发言或打卡的一天（没有这行 = 当天没说话）"),
     Table("points_ledger", "积分流水", "one row per points movement", (
         C("user_id", "id", "用户ID", "member of the points programme"),
         C("event_time", "datetime", "时间", "local time"),
@@ -183,7 +204,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "redeem_gift"),
         C("tier", "category", "会员等级", "bronze / silver / gold at that time (by "
           "cumulative paid CNY: ≥300 silver, ≥1000 gold)"),
-    ), key=(), time='event_time'),
+    ), key=(), time='event_time',
+          grain_zh="每行是一笔积分变动"),
     Table("feedback", "用户反馈表", "one row per survey answer, review, comment or service "
           "chat", (
         C("feedback_id", "id", "反馈ID", "feedback item"),
@@ -192,7 +214,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("source", "category", "来源", "app_review, survey, service_chat, comment"),
         C("score", "int", "评分", "1 (worst) … 5 (best)"),
         C("text", "text", "内容", "what the user wrote (Chinese)"),
-    ), key=('feedback_id',), time='created_time'),
+    ), key=('feedback_id',), time='created_time',
+          grain_zh="每行是一条反馈：问卷回答、应用商店评价、评论或一次客服会话"),
 ]}
 
 

@@ -96,7 +96,9 @@ def test_srm_flags_the_coupon_banner(s):
     r = ex.srm_check(b["variant"]).iloc[0]
     ref = stats.chisquare(b["variant"].value_counts().sort_index())
     assert r["p_value"] == pytest.approx(ref.pvalue, rel=1e-9) and r["srm"]
-    assert ex.decide(ex.srm_check(b["variant"]), ex.conversion_test(toy())).startswith("Stop")
+    broken = ex.srm_check(b["variant"])
+    assert ex.decide(broken, ex.conversion_test(toy()), lang="en").startswith("Stop")
+    assert ex.decide(broken, ex.conversion_test(toy()), lang="zh").startswith("停止：样本比例失衡")
 
 
 def test_bad_experiment_input():
@@ -111,9 +113,10 @@ def test_bad_experiment_input():
 def test_decisions():
     d = toy(n=2000)
     ok = ex.srm_check(d["variant"])
-    assert ex.decide(ok, ex.conversion_test(d)).startswith("Ship B")
+    assert ex.decide(ok, ex.conversion_test(d), lang="en").startswith("Ship B")
+    assert ex.decide(ok, ex.conversion_test(d), lang="zh").startswith("上线 B")
     flat = d.assign(converted=np.tile([0, 1], len(d) // 2))
-    assert ex.decide(ok, ex.conversion_test(flat)).startswith("Keep running")
+    assert ex.decide(ok, ex.conversion_test(flat), lang="en").startswith("Keep running")
 
 
 # ------------------------------------------------------------------ activity

@@ -1,19 +1,93 @@
-"""Notebook harness: trainee copies in sync, executed, and the exercise checker honest."""
+"""Notebook harness: editions generated from their sources, executed, and in sync."""
+
+import shutil
 
 import nbformat
 import pytest
 
-import opshelpers as ops
-from opshelpers import exercises, glossary, notebooks
+from opshelpers import glossary, i18n, notebooks
+
+EDITIONS = sorted(notebooks.ROOT.glob("zh/**/*.ipynb")) + \
+    sorted(notebooks.ROOT.glob("en/**/*.ipynb"))
+HEADINGS = {"zh": ("## 学习目标", "## 小结", "## 练习", "## 回顾"),
+            "en": ("## Learning goals", "## Summary", "## Exercises", "Recap")}
 
 
-def test_trainee_copies_are_in_sync_with_solutions():
-    assert notebooks.stale_copies() == []
+def test_every_edition_is_generated_from_its_current_source():
+    assert notebooks.stale_editions() == []
 
 
-@pytest.mark.parametrize("path", sorted(notebooks.ROOT.glob("*.ipynb")) +
-                         sorted(notebooks.SOLUTIONS.glob("*.ipynb")), ids=lambda p: p.name)
-def test_committed_notebooks_are_executed_and_clean(path):
+def test_every_lesson_has_its_editions():
+    for stem in notebooks.converted():
+        for lang in i18n.LANGS:
+            for role in notebooks.ROLES:
+                assert (notebooks.folder(lang, role) / f"{stem}.ipynb").exists()
+    assert "00_start_here" in notebooks.converted()
+    for stem in notebooks.LESSONS:                       # unconverted: English only
+        assert (notebooks.folder("en", "trainee") / f"{stem}.ipynb").exists()
+
+
+@pytest.mark.parametrize("stem", notebooks.converted())
+def test_every_prose_cell_has_its_twin(stem):
+    assert notebooks.twin_problems(notebooks.read_source(stem)) == []
+
+
+def _source(*cells) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    for lang, text in cells:
+        cell = nbformat.v4.new_markdown_cell(text)
+        if lang:
+            cell.metadata["lang"] = lang
+        nb.cells.append(cell)
+    return nb
+
+
+def test_twin_problems_name_the_missing_or_mismatched_twin():
+    assert notebooks.twin_problems(_source(("zh", "# 标题"), ("en", "# Title"))) == []
+    assert "no en twin" in notebooks.twin_problems(_source(("zh", "只有中文")))[0]
+    assert "start with its zh" in notebooks.twin_problems(_source(("en", "English")))[0]
+    assert "'#' count" in notebooks.twin_problems(_source(("zh", "## 一"), ("en", "no")))[0]
+    assert "start with its zh" in notebooks.twin_problems(_source((None, "untagged")))[0]
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """A copy of 00's source and editions, the build pointed at it."""
+    root = tmp_path / "notebooks"
+    shutil.copytree(notebooks.SOURCES, root / "source")
+    for lang in i18n.LANGS:
+        for role in notebooks.ROLES:
+            src = notebooks.folder(lang, role) / "00_start_here.ipynb"
+            dst = root / src.relative_to(notebooks.ROOT)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, dst)
+    monkeypatch.setattr(notebooks, "ROOT", root)
+    monkeypatch.setattr(notebooks, "SOURCES", root / "source")
+    monkeypatch.setattr(notebooks, "LESSONS", ("00_start_here",))
+    return root
+
+
+def test_a_hand_edited_edition_is_caught(sandbox):
+    assert notebooks.stale_editions() == []
+    path = sandbox / "zh" / "00_start_here.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[5].source += "\n手工改的一句。"
+    nbformat.write(nb, path)
+    assert notebooks.stale_editions() == ["zh/00_start_here.ipynb: edited by hand "
+                                          "(cells differ from its source)"]
+
+
+def test_an_edition_older_than_its_source_is_caught(sandbox):
+    source = sandbox / "source" / "00_start_here.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert len(notebooks.stale_editions()) == 4
+    assert all(s.endswith("older than its source") for s in notebooks.stale_editions())
+    source.unlink()                                       # no source: the lesson is legacy
+    assert any("missing" in s for s in notebooks.stale_editions())
+
+
+@pytest.mark.parametrize("path", EDITIONS, ids=lambda p: p.relative_to(notebooks.ROOT).as_posix())
+def test_committed_editions_are_executed_and_clean(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -23,47 +97,44 @@ def test_committed_notebooks_are_executed_and_clean(path):
         assert not any(o.get("name") == "stderr" for o in c.outputs), c.source
         assert all(len(line) <= 88 for line in c.source.splitlines()), c.source
         assert not c.source.rstrip().endswith(";"), "a trailing ';' breaks strict nbval"
+    lang = path.relative_to(notebooks.ROOT).parts[0]
+    setup = [c.source for c in code if "ops.setup(" in c.source]
+    assert setup and all(f'ops.setup(lang="{lang}")' in s for s in setup)
     sources = "\n".join(c.source for c in nb.cells)
-    assert "## Learning goals" in sources and "## Exercises" in sources
-    assert "## Summary" in sources and "Recap" in sources
+    assert all(h in sources for h in HEADINGS[lang]), HEADINGS[lang]
 
 
-def test_trainee_copy_has_no_solutions():
-    for path in notebooks.ROOT.glob("*.ipynb"):
+def test_trainee_editions_have_no_solutions_and_solutions_have_rubrics():
+    for path in EDITIONS:
         text = path.read_text(encoding="utf-8")
         assert notebooks.BEGIN not in text and notebooks.END not in text
+    zh = nbformat.read(notebooks.folder("zh", "trainee") / "00_start_here.ipynb", 4)
+    solution = nbformat.read(notebooks.folder("zh", "solution") / "00_start_here.ipynb", 4)
+    text = "\n".join(c.source for c in zh.cells)
+    assert "q1_kol_march_signups = None" in text and "自查清单" in text and "评分要点" not in text
+    text = "\n".join(c.source for c in solution.cells)
+    assert "评分要点" in text and "自查清单" not in text
 
 
 def test_strip_solution_keeps_answer_names_and_rejects_broken_markers():
     src = "a = 1\n### BEGIN SOLUTION\nx = a * 2\nq7_total = x\n### END SOLUTION\ncheck(q7_total)"
     assert notebooks.strip_solution(src) == \
         "a = 1\n# YOUR CODE HERE\nq7_total = None\ncheck(q7_total)"
+    assert notebooks.strip_solution(src, lang="zh").splitlines()[1] == "# 在这里写你的代码"
     with pytest.raises(ValueError, match="without"):
         notebooks.strip_solution("### BEGIN SOLUTION\nx = 1")
     with pytest.raises(ValueError, match="without"):
         notebooks.strip_solution("x = 1\n### END SOLUTION")
 
 
-def test_check_feedback_is_honest():
-    users = ops.load_sample("users")
-    march_kol = ((users["signup_time"].dt.month == 3) & (users["channel"] == "kol")).sum()
-    assert exercises.feedback("q1_kol_march_signups", march_kol)[0] == "passed"
-    assert exercises.feedback("q1_kol_march_signups", march_kol + 1)[0] == "not yet"
-    assert exercises.feedback("q1_kol_march_signups", None)[0] == "unanswered"
-    assert exercises.feedback("q2_top_channel", "  Referral ")[0] == "passed"
-    assert exercises.feedback("q3_buyer_share", "lots")[0] == "not yet"
-    status, message = exercises.feedback("q3_buyer_share", 17.8)   # percent, not fraction
-    assert status == "not yet" and "fraction" in message
-    assert str(round(exercises.QUESTIONS["q4_median_paid"].solve(), 1)) not in \
-        exercises.feedback("q4_median_paid", 1.0)[1]              # never reveals the answer
-    with pytest.raises(KeyError, match="unknown question"):
-        exercises.feedback("q99", 1)
-
-
-def test_check_all_counts(capsys):
-    ops.check_all({"q2_top_channel": "referral"}, "00_start_here")
-    out = capsys.readouterr().out
-    assert out.strip().endswith("1 of 5 checks passed.")
+def test_navigation_links_to_the_english_edition_until_a_lesson_is_converted():
+    assert notebooks.navigation("00_start_here", "en").endswith(
+        "[01_traffic →](01_traffic.ipynb)")
+    zh = notebooks.navigation("00_start_here", "zh")
+    assert zh.startswith("←（开始） · [目录](00_start_here.ipynb#Contents)")
+    assert "(../en/01_traffic.ipynb)" in zh and "英文版" in zh
+    assert notebooks.navigation("01_traffic", "en").startswith(
+        "[← 00_start_here](00_start_here.ipynb)")
 
 
 def test_glossary_complete():
@@ -71,10 +142,6 @@ def test_glossary_complete():
     assert g["metric"].is_unique and len(g) >= 40
     assert set(g["area"]) == set(glossary.AREAS)
     assert g[["chinese", "formula", "denominator", "misleads_when"]].ne("").all().all()
-    assert glossary.term("aov") == "Average order value (AOV) (客单价)"
+    assert glossary.term("aov", lang="en") == "Average order value (AOV) (客单价)"
     with pytest.raises(ValueError, match="unknown area"):
         glossary.table("sales")
-
-
-def test_navigation_links():
-    assert notebooks.navigation("00_start_here").endswith("[01_traffic →](01_traffic.ipynb)")

@@ -29,14 +29,27 @@ def test_weekly_review_numbers(tables):
 
 def test_html_and_excel(tables, tmp_path):
     r = reports.weekly_report(tables, "2026-04-20")
-    page = reports.to_html(r, tmp_path / "w.html", "Weekly review 2026-04-20", notes="a\n\nb")
+    page = reports.to_html(r, tmp_path / "w.html", "Weekly review 2026-04-20", notes="a\n\nb",
+                           lang="en")
     text = page.read_text(encoding="utf-8")
     assert "<h2>kpis</h2>" in text and "xiaohongshu" in text and "<p>b</p>" in text
-    book = openpyxl.load_workbook(reports.to_excel(r, tmp_path / "w.xlsx"))
+    book = openpyxl.load_workbook(reports.to_excel(r, tmp_path / "w.xlsx", lang="en"))
     assert book.sheetnames == list(r)
     ws = book["daily"]
     assert ws.cell(1, 2).value == "active_users" and ws.cell(2, 2).value == 917
     assert len(ws._charts) == 1
+
+
+def test_html_and_excel_in_chinese(tables, tmp_path):
+    r = reports.weekly_report(tables, "2026-04-20")
+    text = reports.to_html(r, tmp_path / "w.html", "周报", lang="zh").read_text("utf-8")
+    assert "<html lang='zh-CN'>" in text and "<h2>核心指标（本周 vs 上周）</h2>" in text
+    assert '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"' in text
+    assert "http" not in text                              # nothing fetched by the page
+    book = openpyxl.load_workbook(reports.to_excel(r, tmp_path / "w.xlsx", lang="zh"))
+    assert book.sheetnames[:2] == ["核心指标（本周 vs 上周）", "每日数据"]
+    ws = book["每日数据"]
+    assert ws.cell(2, 2).value == 917 and ws.cell(1, 2).value != "active_users"
 
 
 def test_bad_weeks(tables):

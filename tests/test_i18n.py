@@ -1,0 +1,126 @@
+"""The message catalogue, Chinese prose, and Chinese that actually draws."""
+
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+import opshelpers as ops
+from opshelpers import exercises, i18n, notebooks, plots
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders():
+    messages = i18n.messages()
+    assert len(messages) > 40
+    for key, texts in messages.items():
+        assert set(texts) == set(i18n.LANGS), key
+        assert all(texts.values()), f"{key}: an empty text"
+        assert i18n.placeholders(texts["zh"]) == i18n.placeholders(texts["en"]), key
+
+
+def test_language_follows_setup_and_can_be_overridden_per_call():
+    try:
+        ops.setup(lang="en")
+        assert ops.t("check.passed", qid="q1") == "✅ q1: checks passed."
+        assert ops.t("check.passed", "zh", qid="q1") == "✅ q1：检查通过。"
+        ops.setup()
+        assert i18n.language() == "zh"
+        with pytest.raises(ValueError, match='use "zh"'):
+            ops.setup(lang="cn")
+        with pytest.raises(KeyError, match="no message 'nope'"):
+            ops.t("nope")
+    finally:
+        ops.setup()
+
+
+def test_catalogue_file_errors_are_named(tmp_path, monkeypatch):
+    (tmp_path / "a.toml").write_text('[x]\ny = "only one language"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "CATALOGUE", tmp_path)
+    i18n.messages.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="'x.y' must be a table of zh and en"):
+            i18n.messages()
+    finally:
+        monkeypatch.undo()
+        i18n.messages.cache_clear()
+
+
+def test_latin_runs_flags_untranslated_sentences_only():
+    assert i18n.latin_runs("用 `ops.check(question_id, answer)` 检查") == []
+    assert i18n.latin_runs("$$\\text{signups per visit and more}$$") == []
+    assert i18n.latin_runs("KOL 和 SEM 的 ROI") == []                      # three-word terms
+    assert i18n.latin_runs("| 转化率 | conversion rate (CVR) | 访问中…") == []
+    assert i18n.latin_runs("先看 daily active users by channel 再说") == \
+        ["daily active users by channel"]
+
+
+def _chinese_texts():
+    for key, texts in i18n.messages().items():
+        yield f"catalogue {key}", texts["zh"]
+    for q in exercises.QUESTIONS.values():
+        for part in ("prompt", "hint"):
+            yield f"{q.qid} {part}", getattr(q, part).zh
+        for name, (why, _) in q.mistakes.items():
+            yield f"{q.qid} mistake {name}", why.zh
+        for item in q.rubric + q.selfcheck:
+            yield f"{q.qid} rubric/self-check", item.zh
+    for stem in notebooks.converted():
+        for i, cell in enumerate(notebooks.read_source(stem).cells):
+            if cell.metadata.get("lang") == "zh":
+                yield f"source/{stem}.md cell {i}", cell.source
+
+
+def test_chinese_texts_hold_no_untranslated_sentence():
+    found = {where: runs for where, text in _chinese_texts() if (runs := i18n.latin_runs(text))}
+    assert found == {}
+
+
+def _render(text: str, family: str) -> tuple[np.ndarray, list[str]]:
+    fig = Figure(figsize=(1, 1), dpi=100)
+    FigureCanvasAgg(fig)
+    fig.text(0.5, 0.5, text, family=family, fontsize=40, ha="center", va="center")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., 0] < 128
+    return pixels, [str(w.message) for w in caught]
+
+
+def test_chinese_draws_with_the_bundled_font_and_not_as_boxes():
+    assert plots.register_cjk_font() == "Noto Sans CJK SC"
+    chars = "留存转化"
+    ours = [_render(c, "Noto Sans CJK SC") for c in chars]
+    assert all(not msgs for _, msgs in ours), [m for _, m in ours]     # no missing glyph
+    assert all(p.sum() > 50 for p, _ in ours)                          # something drawn
+    # four different characters give four different pictures ...
+    assert len({p.tobytes() for p, _ in ours}) == len(chars)
+    # ... while a font without CJK draws the same box for each, and says so
+    boxes = [_render(c, "DejaVu Sans") for c in chars]
+    assert all(any("missing from font" in m for m in msgs) for _, msgs in boxes)
+    assert len({p.tobytes() for p, _ in boxes}) == 1
+
+
+def test_house_style_draws_chinese_labels_without_warnings():
+    ops.setup()
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([1, 2], [3, 4], label=ops.t("plots.state.new"))
+    ax.set(title=ops.t("plots.funnel_title"), xlabel=ops.t("plots.users"))
+    ax.legend()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    assert [str(w.message) for w in caught] == []
+    assert matplotlib.rcParams["font.sans-serif"][0] == "Noto Sans CJK SC"
+    assert fig.dpi >= 100 and fig.get_size_inches()[0] * fig.dpi >= 800
+
+
+def test_a_missing_glyph_is_never_silenced():
+    ops.setup()
+    assert not any("Glyph" in str(f[1]) for f in warnings.filters if f[1] is not None)
+    _, msgs = _render("\U0001D54F", "Noto Sans CJK SC")     # 𝕏: not in the CJK font
+    assert any("missing from font" in m for m in msgs)
