@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--param", help="template parameters, e.g. cohort=M,days=1,7,30")
     rep.add_argument("--out", default="report.html", help="HTML report path")
     rep.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    rep.add_argument("--lang", choices=["zh", "en"], default="zh",
+                     help="language of charts and verdicts: zh 中文 (default) or en")
     rep.add_argument("--encoding", help="the files' encoding if not detected (e.g. gbk, utf-16)")
     rep.add_argument("--duplicates", choices=["drop", "keep"],
                      help="rows repeating a key (order_id …): drop all but the first, or keep")

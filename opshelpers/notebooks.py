@@ -296,10 +296,10 @@ def build(names: list[str] | None = None, execute: bool = True) -> list[Path]:
     return written
 
 
-def stale_editions() -> list[str]:
+def stale_editions(lessons: list[str] | None = None) -> list[str]:
     """Editions missing, older than their source, or edited by hand (as 'path: why')."""
     stale = []
-    for stem in LESSONS:
+    for stem in lessons or LESSONS:
         for path, expected in expected_editions(stem).items():
             name = path.relative_to(ROOT).as_posix()
             if not path.exists():

@@ -88,6 +88,15 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
             "campaigns": running.reset_index(drop=True)}
 
 
+def _shown(x: float) -> str:
+    """Display only: 4 significant digits, thousands whole with separators (12,030).
+
+    >>> _shown(12030.4), _shown(0.07614), _shown(-0.1023)
+    ('12,030', '0.07614', '-0.1023')
+    """
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
 def _section(name: str, lang: str | None) -> str:
     key = f"reports.section.{name}"
     return t(key, lang) if key in messages() else name
@@ -112,8 +121,7 @@ def to_html(report: dict[str, pd.DataFrame], path: str | Path, title: str,
         parts.append("".join(f"<p>{html.escape(p)}</p>" for p in notes.split("\n\n")))
     for name, df in report.items():
         parts.append(f"<h2>{html.escape(_section(name, lang))}</h2>")
-        parts.append(labelled(df, lang).to_html(index=False, na_rep="",
-                                                float_format=lambda x: f"{x:,.4g}")
+        parts.append(labelled(df, lang).to_html(index=False, na_rep="", float_format=_shown)
                      if len(df) else f"<p>{t('reports.nothing', lang)}</p>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")

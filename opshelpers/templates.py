@@ -23,7 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from .arrays import duration_ticks
+from .i18n import language
 from .io import SchemaError, load_sample, read_table
+from .plots import CSS_FONT_STACK
 from .schema import TABLES, Table
 
 __all__ = ["TEMPLATES", "load_input", "save_tables", "validate_inputs", "run_template",
@@ -216,8 +218,11 @@ def validate_inputs(name: str, data: str | None, data2: str | None,
 def run_template(name: str, out_html: str | Path, data: str | None = None,
                  data2: str | None = None, mapping: dict | None = None,
                  mapping2: dict | None = None, params: dict | None = None,
-                 show_code: bool = False, log=print, read_options: dict | None = None) -> Path:
+                 show_code: bool = False, log=print, read_options: dict | None = None,
+                 lang: str = "zh") -> Path:
     """Validate, execute the template with papermill, render HTML, write the tables.
+
+    `lang` ("zh" default, or "en") is the language of the charts and verdicts.
 
     Parameters, the output path and the inputs are all checked before a kernel starts;
     an error inside the analysis comes back as one line naming the cell.
@@ -229,6 +234,7 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
         raise KeyError(f"unknown template {name!r}; run `opshelpers report --list`")
     t = TEMPLATES[name]
     check_params(name, params or {})
+    language(lang)                                    # refuses anything but zh / en
     out_html, tables_dir = check_output(out_html)
     log(f"[1/3] validating inputs for {name}")
     validate_inputs(name, data, data2, mapping or {}, mapping2 or {}, read_options)
@@ -236,7 +242,7 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
                   "data2": str(Path(data2).resolve()) if data2 else None,
                   "mapping": json.dumps(mapping or {}), "mapping2": json.dumps(mapping2 or {}),
                   "read_options": json.dumps(read_options or {}, default=str),
-                  "out_dir": str(tables_dir), **t.params, **(params or {})}
+                  "out_dir": str(tables_dir), "lang": lang, **t.params, **(params or {})}
     log(f"[2/3] running the analysis ({t.title})")
     with tempfile.TemporaryDirectory() as tmp:
         executed = Path(tmp) / f"{name}.ipynb"
@@ -250,6 +256,9 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
         body, _ = HTMLExporter(exclude_input=not show_code,
                                exclude_input_prompt=True,
                                exclude_output_prompt=True).from_filename(str(executed))
+    # the reader's own CJK fonts draw the Chinese (nothing is fetched for it)
+    body = body.replace("</head>", f"<style>body{{font-family:{CSS_FONT_STACK}}}</style>"
+                        "</head>", 1)
     out_html.parent.mkdir(parents=True, exist_ok=True)
     out_html.write_text(body, encoding="utf-8")
     log(f"wrote {out_html} and tables in {tables_dir}/")
@@ -315,7 +324,8 @@ def main_report(args) -> int:
         options = {k: v for k, v in options.items() if v is not None}
         run_template(args.template, args.out, args.data, args.data2, mapping, mapping2,
                      parse_pairs(args.param, "--param"), args.show_code,
-                     log=lambda m: print(m, file=sys.stderr), read_options=options)
+                     log=lambda m: print(m, file=sys.stderr), read_options=options,
+                     lang=args.lang)
     except (SchemaError, KeyError, ValueError, FileNotFoundError, TemplateError) as err:
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
         print(f"opshelpers report: {message}", file=sys.stderr)

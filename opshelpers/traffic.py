@@ -15,6 +15,7 @@ import statsmodels.api as sm
 from scipy import optimize
 
 from .metrics import add_rate, ratio, require, two_proportions
+from .i18n import t
 
 __all__ = ["uv_pv", "channel_report", "compare_pages", "conversion_drop",
            "budget_reallocation", "attribution", "touch_paths"]
@@ -95,8 +96,9 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
 
 def compare_pages(visits: pd.DataFrame, a: str = "lp_a", b: str = "lp_b",
                   page: str = "landing_page", outcome: str = "signed_up",
-                  alpha: float = 0.05) -> pd.DataFrame:
-    """Conversion of page B vs page A: difference with CI, relative lift, z-test, verdict.
+                  alpha: float = 0.05, lang: str | None = None) -> pd.DataFrame:
+    """Conversion of page B vs page A: difference with CI, relative lift, z-test, verdict
+    (in `lang`, default `ops.setup`'s).
 
     >>> v = pd.DataFrame({"landing_page": ["lp_a"] * 1000 + ["lp_b"] * 1000,
     ...                   "signed_up": [True] * 100 + [False] * 900 + [True] * 150 + [False] * 850})
@@ -115,12 +117,10 @@ def compare_pages(visits: pd.DataFrame, a: str = "lp_a", b: str = "lp_b",
     sb, nb = (int(x) for x in counts.loc[b])
     r = two_proportions(sa, na, sb, nb, alpha=alpha)
     if r["p_value"] >= alpha:
-        verdict = (f"No significant difference (p = {r['p_value']:.2g}); keep testing or keep "
-                   f"{a}: the data cannot tell them apart yet.")
+        verdict = t("traffic.compare_pages.same", lang, p=r["p_value"], a=a)
     else:
-        better = b if r["diff"] > 0 else a
-        verdict = (f"{better} converts better: {r['diff']:+.2%} points ({r['diff_low']:+.2%} "
-                   f"to {r['diff_high']:+.2%}), p = {r['p_value']:.2g}. Send traffic to {better}.")
+        verdict = t("traffic.compare_pages.better", lang, better=b if r["diff"] > 0 else a,
+                    diff=r["diff"], low=r["diff_low"], high=r["diff_high"], p=r["p_value"])
     return pd.DataFrame([{
         "page_a": a, "visits_a": na, "signups_a": sa, "cvr_a": r["rate_a"],
         "page_b": b, "visits_b": nb, "signups_b": sb, "cvr_b": r["rate_b"],

@@ -16,6 +16,7 @@ import statsmodels.formula.api as smf
 from . import arrays
 from .experiments import note_both_arms, one_arm_per_user
 from .metrics import add_rate, ratio, require, two_proportions
+from .i18n import t
 from .quality import note_unmatched, same_id_kind, unmatched_rows
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
@@ -362,15 +363,15 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
 
 # ------------------------------------------------------------------ RFM
 SEGMENTS = {
-    # (R high, F high, M high): (中文, English, suggested action)
-    (True, True, True): ("重要价值客户", "champions", "reward, early access, ask for reviews"),
-    (False, True, True): ("重要保持客户", "at-risk loyal", "reach out now: personal win-back"),
-    (True, False, True): ("重要发展客户", "big new spenders", "second-purchase offer, membership"),
-    (False, False, True): ("重要挽留客户", "lapsing big spenders", "win-back coupon, survey why"),
-    (True, True, False): ("一般价值客户", "frequent small buyers", "bundles, raise basket size"),
-    (False, True, False): ("一般保持客户", "fading regulars", "reminders, points nudges"),
-    (True, False, False): ("一般发展客户", "new small buyers", "onboarding, first-repeat coupon"),
-    (False, False, False): ("一般挽留客户", "lost small buyers", "low-cost mass reactivation"),
+    # (R high, F high, M high): (中文, English); the suggested action is in the catalogue
+    (True, True, True): ("重要价值客户", "champions"),
+    (False, True, True): ("重要保持客户", "at-risk loyal"),
+    (True, False, True): ("重要发展客户", "big new spenders"),
+    (False, False, True): ("重要挽留客户", "lapsing big spenders"),
+    (True, True, False): ("一般价值客户", "frequent small buyers"),
+    (False, True, False): ("一般保持客户", "fading regulars"),
+    (True, False, False): ("一般发展客户", "new small buyers"),
+    (False, False, False): ("一般挽留客户", "lost small buyers"),
 }
 
 
@@ -462,8 +463,9 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     return out
 
 
-def rfm_segments(summary: pd.DataFrame) -> pd.DataFrame:
-    """The eight classic segments (重要价值客户 …): each of R, F, M high vs its mean."""
+def rfm_segments(summary: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The eight classic segments (重要价值客户 …): each of R, F, M high vs its mean,
+    with a suggested action in `lang` (default `ops.setup`'s)."""
     require(summary, ["recency_days", "orders", "revenue"], "rfm_segments")
     out = summary.copy()
     r_high = out["recency_days"] < out["recency_days"].mean()
@@ -472,7 +474,9 @@ def rfm_segments(summary: pd.DataFrame) -> pd.DataFrame:
     keys = list(zip(r_high, f_high, m_high))
     out["segment"] = [SEGMENTS[k][0] for k in keys]
     out["segment_en"] = [SEGMENTS[k][1] for k in keys]
-    out["action"] = [SEGMENTS[k][2] for k in keys]
+    actions = {k: t("users.rfm_action." + en.replace(" ", "_").replace("-", "_"), lang)
+               for k, (_, en) in SEGMENTS.items()}
+    out["action"] = [actions[k] for k in keys]
     return out
 
 
@@ -541,8 +545,8 @@ def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
 
 
 # ------------------------------------------------------------------ churn
-def churn_risk_rules(summary: pd.DataFrame, min_days: int = 45, gap_multiple: float = 2.0
-                     ) -> pd.DataFrame:
+def churn_risk_rules(summary: pd.DataFrame, min_days: int = 45, gap_multiple: float = 2.0,
+                     lang: str | None = None) -> pd.DataFrame:
     """Flag buyers whose silence is long for *them*: an explainable rule.
 
     At risk when days since the last purchase exceed both `min_days` and
@@ -554,10 +558,9 @@ def churn_risk_rules(summary: pd.DataFrame, min_days: int = 45, gap_multiple: fl
     out["avg_gap_days"] = np.round(ratio(out["recency"], out["frequency"]), 1)
     limit = np.fmax(min_days, gap_multiple * out["avg_gap_days"].fillna(0))
     out["at_risk"] = out["recency_days"] > limit
-    out["reason"] = np.where(
-        out["at_risk"],
-        "silent " + out["recency_days"].astype(str) + " days (limit "
-        + np.round(limit).astype(int).astype(str) + ")", "")
+    out["reason"] = [t("users.churn.silent", lang, days=d, limit=int(round(x))) if risky
+                     else "" for d, x, risky in zip(out["recency_days"], limit,
+                                                    out["at_risk"])]
     return out
 
 

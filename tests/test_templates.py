@@ -35,7 +35,10 @@ def test_template_on_sample_and_on_a_renamed_gbk_export(name, tmp_path):
     assert main(["report", name, "--out", str(tmp_path / "a.html")]) == 0
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
     assert "Data quality" in html
+    assert '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"' in html   # CJK font stack
     assert ("<img" in html) == (name != "ab_test")              # every other has a chart
+    if name == "ab_test":
+        assert "上线 B" in html                                  # the verdict, in Chinese
     assert "load_input" not in html                             # code hidden by default
     args = ["report", name, "--out", str(tmp_path / "b.html"),
             "--data", str(_export(t1, rename, tmp_path)),
@@ -53,7 +56,7 @@ def test_template_on_sample_and_on_a_renamed_gbk_export(name, tmp_path):
 
 def test_show_code_and_params(tmp_path):
     out = tmp_path / "r.html"
-    assert main(["report", "retention", "--out", str(out), "--show-code",
+    assert main(["report", "retention", "--out", str(out), "--show-code", "--lang", "en",
                  "--param", "cohort=M,days=1,7"]) == 0
     assert "load_input" in out.read_text(encoding="utf-8")
     assert set(pd.read_csv(tmp_path / "r" / "retention.csv")["day"]) == {1, 7}

@@ -57,13 +57,14 @@ def test_channel_report_recovers_kol_and_sem(data):
 
 def test_compare_pages_matches_statsmodels_and_finds_b(data):
     v = data["visits"][data["visits"]["landing_page"] != "lp_invite"]
-    r = traffic.compare_pages(v).iloc[0]
+    r = traffic.compare_pages(v, lang="en").iloc[0]
     assert r["cvr_b"] > r["cvr_a"] and r["p_value"] < 1e-6
     assert r["diff_low"] > 0
     assert r["verdict"].startswith("lp_b converts better")
+    assert traffic.compare_pages(v, lang="zh")["verdict"].iloc[0].startswith("lp_b 转化更好")
     small = traffic.compare_pages(pd.DataFrame({
         "landing_page": ["lp_a"] * 20 + ["lp_b"] * 20,
-        "signed_up": [True] * 2 + [False] * 18 + [True] * 3 + [False] * 17})).iloc[0]
+        "signed_up": [True] * 2 + [False] * 18 + [True] * 3 + [False] * 17}), lang="en").iloc[0]
     assert small["verdict"].startswith("No significant difference")
     with pytest.raises(ValueError, match="no visits with landing_page == 'lp_c'"):
         traffic.compare_pages(v, b="lp_c")

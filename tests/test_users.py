@@ -146,6 +146,9 @@ def test_rfm_segments_cover_everyone_and_revenue(s):
     assert summary["revenue_share"].sum() == pytest.approx(1, abs=1e-3)
     top = summary.iloc[0]
     assert top["segment"] == "重要价值客户" and top["revenue_share"] > 0.4
+    en = us.rfm_segments(us.rfm_summary(s["orders"]), lang="en")
+    assert en.loc[en["segment_en"] == "champions", "action"].eq(
+        "reward, early access, ask for reviews").all()
 
 
 # ------------------------------------------------------------------ lifecycle, referral, money
@@ -179,9 +182,15 @@ def test_revenue_metrics_identity(s):
 
 
 def test_churn_rules_and_model(s):
-    summ = us.churn_risk_rules(us.rfm_summary(s["orders"]))
+    summ = us.churn_risk_rules(us.rfm_summary(s["orders"]), lang="en")
     flagged = summ[summ["at_risk"]]
     assert (flagged["recency_days"] > 45).all() and flagged["reason"].str.startswith("silent").all()
+    assert (summ.loc[~summ["at_risk"], "reason"] == "").all()
+    one = flagged.iloc[0]
+    limit = max(45, 2 * (0 if pd.isna(one["avg_gap_days"]) else one["avg_gap_days"]))
+    assert one["reason"] == f"silent {one['recency_days']} days (limit {round(limit)})"
+    zh = us.churn_risk_rules(us.rfm_summary(s["orders"]), lang="zh")
+    assert zh.loc[one.name, "reason"] == f"已沉默 {one['recency_days']} 天（阈值 {round(limit)} 天）"
     result, table = us.churn_model(s["users"], s["events"], s["orders"])
     assert result.params["early_active_days"] < 0 and result.pvalues["early_active_days"] < 1e-6
     assert table["churn_probability"].between(0, 1).all()

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..answers import Spec, score
+from ..answers import Spec, score, unanswered
 from ..i18n import Text, language, t
 from ..scenario import Scenario
 
@@ -44,6 +44,16 @@ class Data(Mapping):
         self._tables = dict(tables or {})
         self._loader = loader or load_sample
         self.scenario = scenario or Scenario()
+        self._answers: dict[tuple[str, str], Any] = {}
+
+    def value(self, q: "Question", mistake: str | None = None) -> Any:
+        """What question `q` (or one of its declared mistakes) gives on these tables,
+        computed once per Data (the tables are read, never changed)."""
+        key = (q.qid, mistake or "")
+        if key not in self._answers:
+            fn = q.solve if mistake is None else q.mistakes[mistake][1]
+            self._answers[key] = fn(self)
+        return self._answers[key]
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
@@ -79,9 +89,10 @@ class Question:
             return fn
         return register
 
-    def text(self, part: str, lang: str | None = None) -> str:
+    def text(self, part: str, lang: str | None = None,
+             scenario: Scenario | None = None) -> str:
         """The question's prompt or hint in `lang`, dates and ids filled from the scenario."""
-        return getattr(self, part).get(lang, s=Scenario())
+        return getattr(self, part).get(lang, s=scenario or Scenario())
 
 
 QUESTIONS: dict[str, Question] = {}
@@ -114,11 +125,11 @@ def feedback(question_id: str, answer: Any, lang: str | None = None,
         raise KeyError(t("check.unknown", lang, qid=question_id, known=", ".join(QUESTIONS)))
     q = QUESTIONS[question_id]
     data = data or Data()
-    expected = None if q.spec.kind == "open" or answer is None or answer is ... \
-        else q.solve(data)
-    wrong = {name: fn(data) for name, (_, fn) in q.mistakes.items()} \
-        if expected is not None else {}
-    verdict = score(q.spec, expected, answer, wrong)
+    expected = None if q.spec.kind == "open" or unanswered(answer) else data.value(q)
+    verdict = score(q.spec, expected, answer)
+    if verdict.message == "check.not_yet" and q.mistakes:    # which mistake, if any
+        wrong = {name: data.value(q, name) for name in q.mistakes}
+        verdict = score(q.spec, expected, answer, wrong)
     status = _STATUS.get(verdict.message, "not yet")
     if verdict.mistake in q.mistakes:
         why = q.mistakes[verdict.mistake][0].get(lang, s=data.scenario)
@@ -151,13 +162,6 @@ def check_all(namespace: Mapping, lesson: str, lang: str | None = None) -> None:
         print(message)
     graded = [status for status, _ in results if status != "open"]
     print(t("check.summary", lang, passed=graded.count("passed"), total=len(graded)))
-
-
-def selfcheck(question_id: str, lang: str | None = None) -> None:
-    """Print an open question's self-check list (what a good answer covers)."""
-    q = QUESTIONS[question_id]
-    for item in q.selfcheck:
-        print(f"☐ {item.get(lang, s=Scenario())}")
 
 
 # importing a lesson's module registers its questions

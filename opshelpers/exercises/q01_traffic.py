@@ -149,7 +149,7 @@ def _split_gap(data) -> pd.Series:
     return (before - after)[14:-14]
 
 
-@question("q5_xhs_drop_date", "01_traffic", kind="text",
+@question("q5_xhs_drop_date", "01_traffic", kind="date",
           prompt=Text(zh="`{s.traffic.drop_channel}` 渠道的转化率从哪一天开始掉下来？"
                          "用 'YYYY-MM-DD' 作答。",
                       en="From which date did the conversion rate of `{s.traffic.drop_channel}` "

@@ -256,8 +256,9 @@ def _tagged(data) -> pd.DataFrame:
 
 
 @question("q7_surge_date", "03_community", kind="date", tolerance=3,
-          prompt=Text(zh="物流相关的投诉从哪天开始激增？用 'YYYY-MM-DD' 作答。",
-                      en="From which date did shipping complaints surge? Answer 'YYYY-MM-DD'."),
+          prompt=Text(zh="提到物流的反馈从哪天开始激增？用 'YYYY-MM-DD' 作答。",
+                      en="From which date did feedback about shipping surge? Answer "
+                         "'YYYY-MM-DD'."),
           hint=Text(zh="先给每条反馈打上主题标签，再找“提到物流的反馈占比”在哪一天前后变化最大，"
                        "看的是占比水平的突变点，不是某一天的高峰。",
                     en="tag every feedback with its themes, then find the day where the share "
