@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 
-import matplotlib as mpl
 import numpy as np
 import matplotlib.pyplot as plt
 import pandas as pd

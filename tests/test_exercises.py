@@ -3,8 +3,6 @@ the expected value, and no function hands out an answer for a question id."""
 
 import importlib
 import inspect
-import math
-import os
 import pkgutil
 import re
 import signal
@@ -16,7 +14,7 @@ import pytest
 
 import opshelpers
 import opshelpers as ops
-from opshelpers import answers, exercises
+from opshelpers import answers
 from opshelpers.answers import Spec, score
 from opshelpers.exercises import QUESTIONS, Data, feedback
 

@@ -5,7 +5,9 @@ import warnings
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import opshelpers as ops
@@ -78,10 +80,12 @@ def test_chinese_texts_hold_no_untranslated_sentence():
     assert found == {}
 
 
-def _render(text: str, family: str) -> tuple[np.ndarray, list[str]]:
+def _render(text: str, family: str | None = None, fname: str | None = None
+            ) -> tuple[np.ndarray, list[str]]:
     fig = Figure(figsize=(1, 1), dpi=100)
     FigureCanvasAgg(fig)
-    fig.text(0.5, 0.5, text, family=family, fontsize=40, ha="center", va="center")
+    font = FontProperties(fname=fname, size=40) if fname else FontProperties(family=family, size=40)
+    fig.text(0.5, 0.5, text, fontproperties=font, ha="center", va="center")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.canvas.draw()
@@ -101,6 +105,19 @@ def test_chinese_draws_with_the_bundled_font_and_not_as_boxes():
     boxes = [_render(c, "DejaVu Sans") for c in chars]
     assert all(any("missing from font" in m for m in msgs) for _, msgs in boxes)
     assert len({p.tobytes() for p, _ in boxes}) == 1
+
+
+def test_the_bundled_font_file_itself_has_the_glyphs():
+    """Whatever the machine has installed: the file that comes with the package draws."""
+    from noto_cjk_sans_otc import FONT_PATH
+
+    plots.register_cjk_font()
+    registered = {f.fname for f in font_manager.fontManager.ttflist
+                  if f.name == "Noto Sans CJK SC"}
+    assert str(FONT_PATH) in registered
+    shots = [_render(c, fname=str(FONT_PATH)) for c in "留存转化"]
+    assert all(not msgs for _, msgs in shots)
+    assert len({p.tobytes() for p, _ in shots}) == 4
 
 
 def test_house_style_draws_chinese_labels_without_warnings():
