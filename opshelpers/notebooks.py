@@ -146,6 +146,20 @@ def _lang(cell) -> str | None:
     return cell.metadata.get("lang")
 
 
+def in_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """A copy of a bilingual notebook keeping the prose cells of `lang` (and the shared
+    ones). The analyst templates are written this way too.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("中", metadata={
+    ...     "lang": "zh"}), nbformat.v4.new_markdown_cell("en", metadata={"lang": "en"})])
+    >>> [c.source for c in in_language(nb, "en").cells]
+    ['en']
+    """
+    out = copy.deepcopy(nb)
+    out.cells = [c for c in out.cells if c.cell_type != "markdown" or _lang(c) in (None, lang)]
+    return out
+
+
 def twin_problems(nb: nbformat.NotebookNode) -> list[str]:
     """Prose cells of a source without their twin in the other language, in order.
 
@@ -209,9 +223,7 @@ def edition(source: nbformat.NotebookNode, stem: str, lang: str, role: str,
             digest: str) -> nbformat.NotebookNode:
     """One edition (sources only, not executed) of a bilingual source."""
     nb = nbformat.v4.new_notebook()
-    for cell in source.cells:
-        if cell.cell_type == "markdown" and _lang(cell) not in (None, lang):
-            continue
+    for cell in in_language(source, lang).cells:
         text = cell.source
         if "nav" in cell.metadata.get("tags", []):
             text = navigation(stem, lang)

@@ -227,8 +227,11 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
     Parameters, the output path and the inputs are all checked before a kernel starts;
     an error inside the analysis comes back as one line naming the cell.
     """
+    import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
+
+    from .notebooks import in_language
 
     if name not in TEMPLATES:
         raise KeyError(f"unknown template {name!r}; run `opshelpers report --list`")
@@ -245,9 +248,10 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
                   "out_dir": str(tables_dir), "lang": lang, **t.params, **(params or {})}
     log(f"[2/3] running the analysis ({t.title})")
     with tempfile.TemporaryDirectory() as tmp:
-        executed = Path(tmp) / f"{name}.ipynb"
+        source, executed = Path(tmp) / f"{name}.source.ipynb", Path(tmp) / f"{name}.ipynb"
+        nbformat.write(in_language(nbformat.read(FOLDER / f"{name}.ipynb", 4), lang), source)
         try:
-            pm.execute_notebook(str(FOLDER / f"{name}.ipynb"), str(executed),
+            pm.execute_notebook(str(source), str(executed),
                                 parameters=parameters, kernel_name="python3",
                                 progress_bar=False, log_output=False, cwd=tmp)
         except pm.PapermillExecutionError as err:

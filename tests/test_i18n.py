@@ -3,6 +3,7 @@
 import warnings
 
 import matplotlib
+import nbformat
 import numpy as np
 import pytest
 from matplotlib import font_manager
@@ -12,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import opshelpers as ops
 from opshelpers import exercises, i18n, notebooks, plots
+from opshelpers.templates import FOLDER
 
 
 def test_every_message_has_both_languages_with_the_same_placeholders():
@@ -73,6 +75,10 @@ def _chinese_texts():
         for i, cell in enumerate(notebooks.read_source(stem).cells):
             if cell.metadata.get("lang") == "zh":
                 yield f"source/{stem}.md cell {i}", cell.source
+    for path in sorted(FOLDER.glob("*.ipynb")):
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.metadata.get("lang") == "zh":
+                yield f"templates/{path.name} cell {i}", cell.source
 
 
 def test_chinese_texts_hold_no_untranslated_sentence():

@@ -1,11 +1,13 @@
 """Analyst templates via the CLI: sample data, renamed GB18030 copies, bad inputs."""
 
+import nbformat
 import pandas as pd
 import pytest
 
 import opshelpers as ops
-from opshelpers import templates
+from opshelpers import notebooks, templates
 from opshelpers.cli import main
+from opshelpers.templates import FOLDER, TEMPLATES
 
 # per template: (main output table, sample tables as (data, data2), a renaming of columns)
 CASES = {
@@ -34,7 +36,7 @@ def test_template_on_sample_and_on_a_renamed_gbk_export(name, tmp_path):
     table, (t1, t2), rename = CASES[name]
     assert main(["report", name, "--out", str(tmp_path / "a.html")]) == 0
     html = (tmp_path / "a.html").read_text(encoding="utf-8")
-    assert "Data quality" in html
+    assert "数据质量" in html and "Data quality" not in html     # Chinese by default
     assert '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"' in html   # CJK font stack
     assert ("<img" in html) == (name != "ab_test")              # every other has a chart
     if name == "ab_test":
@@ -58,7 +60,8 @@ def test_show_code_and_params(tmp_path):
     out = tmp_path / "r.html"
     assert main(["report", "retention", "--out", str(out), "--show-code", "--lang", "en",
                  "--param", "cohort=M,days=1,7"]) == 0
-    assert "load_input" in out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8")
+    assert "load_input" in html and "Data quality" in html and "数据质量" not in html
     assert set(pd.read_csv(tmp_path / "r" / "retention.csv")["day"]) == {1, 7}
 
 
@@ -106,3 +109,9 @@ def test_list(capsys):
     assert main(["report", "--list"]) == 0
     out = capsys.readouterr().out
     assert all(name in out for name in templates.TEMPLATES)
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_every_template_has_its_prose_in_both_languages(name):
+    nb = nbformat.read(FOLDER / f"{name}.ipynb", as_version=4)
+    assert notebooks.twin_problems(nb) == []
