@@ -65,10 +65,6 @@ def phase_report(orders: pd.DataFrame, campaigns: pd.DataFrame, events: pd.DataF
     out = pd.DataFrame(rows)
     out = add_rate(out, "buyer_rate", "buyers", "active_users")
     out["aov"] = ratio(out["gmv"], out["orders"])
-    money = ["gmv", "paid", "coupon_cost", "spend", "baseline_gmv", "incremental_gmv",
-             "incremental_low", "incremental_high", "aov"]
-    out[money] = out[money].round(2)
-    out[["lift", "roi"]] = out[["lift", "roi"]].round(3)
     return out
 
 
@@ -93,10 +89,9 @@ def pace_monitor(orders: pd.DataFrame, target_gmv: float, start: str, end: str,
     o = orders[(orders["order_time"] >= lo) & (orders["order_time"] < hi)]
     actual = o.groupby(o["order_time"].dt.floor("h"))["gmv"].sum().reindex(hours,
                                                                            fill_value=0)
-    out = pd.DataFrame({"hour": hours, "gmv": actual.to_numpy().round(2),
-                        "cumulative_gmv": actual.cumsum().to_numpy().round(2),
-                        "target_pace": target.round(2)})
-    out["attainment"] = np.round(ratio(out["cumulative_gmv"], out["target_pace"]), 3)
+    out = pd.DataFrame({"hour": hours, "gmv": actual.to_numpy(),
+                        "cumulative_gmv": actual.cumsum().to_numpy(), "target_pace": target})
+    out["attainment"] = ratio(out["cumulative_gmv"], out["target_pace"])
     out["alert"] = out["attainment"] < 1 - tolerance
     return out
 
@@ -133,17 +128,17 @@ def fraud_rings(orders: pd.DataFrame, users: pd.DataFrame | None = None,
         row = {"ring": int(ring), "accounts": r["user_id"].nunique(),
                "devices": r["device_id"].nunique(), "ips": r["ip"].nunique(),
                "orders": len(r), "coupon": top_coupon,
-               "coupon_share": round((r["coupon_code"] == top_coupon).mean(), 3)
+               "coupon_share": (r["coupon_code"] == top_coupon).mean()
                if top_coupon else np.nan,
                "first_order": r["order_time"].min(), "last_order": r["order_time"].max(),
                "user_ids": sorted(r["user_id"].unique().tolist())}
         if users is not None:
             su = users.set_index("user_id").loc[row["user_ids"], "signup_time"]
             first = r.groupby("user_id")["order_time"].min()
-            row["median_minutes_signup_to_order"] = round(
-                ((first - su.reindex(first.index)).dt.total_seconds() / 60).median(), 1)
-            row["signup_span_days"] = round((su.max() - su.min()).total_seconds() / 86400, 1)
-        row["accounts_per_device"] = round(row["accounts"] / row["devices"], 1)
+            row["median_minutes_signup_to_order"] = \
+                ((first - su.reindex(first.index)).dt.total_seconds() / 60).median()
+            row["signup_span_days"] = (su.max() - su.min()).total_seconds() / 86400
+        row["accounts_per_device"] = row["accounts"] / row["devices"]
         out.append(row)
     res = pd.DataFrame(out)
     if res.empty:
@@ -171,7 +166,7 @@ def postmortem(goals: dict, actuals: dict, higher_is_better: dict | None = None
         if goal == 0 or act == 0:
             att = np.nan                      # a ratio to zero means nothing: status only
         else:
-            att = round(act / goal if up else goal / act, 3)
+            att = act / goal if up else goal / act
         rows.append({"kpi": k, "goal": goal, "actual": act, "attainment": att,
                      "status": "met" if met else "missed"})
     return pd.DataFrame(rows)

@@ -76,8 +76,7 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
     out = out.join(act, on=["period", "group_id"])
     out["active_members"] = out["active_members"].fillna(0).astype(int)
     out = add_rate(out, "active_rate", "active_members", "members")
-    out["messages_per_active"] = np.round(ratio(out["messages"], out["active_members"]), 2)
-    out["top10_share"] = out["top10_share"].round(3)
+    out["messages_per_active"] = ratio(out["messages"], out["active_members"])
     out["complete"] = out["period"].dt.to_period(freq).dt.end_time.dt.normalize() <= last
     return out
 
@@ -138,14 +137,13 @@ def challenge_effect(members: pd.DataFrame, daily: pd.DataFrame, groups: list[st
         for arm, g in m.groupby("arm"):
             mean, se = g["rate"].mean(), g["rate"].std(ddof=1) / np.sqrt(len(g))
             rows.append({"arm": arm, "period": name, "members": len(g),
-                         "messages_per_member_day": round(mean, 4),
-                         "ci_low": round(mean - 1.96 * se, 4),
-                         "ci_high": round(mean + 1.96 * se, 4)})
+                         "messages_per_member_day": mean,
+                         "ci_low": mean - 1.96 * se, "ci_high": mean + 1.96 * se})
     out = pd.DataFrame(rows)
     wide = out.pivot(index="period", columns="arm", values="messages_per_member_day")
     rel = wide.div(wide.loc["before"], axis=1)
-    out["vs_own_before"] = [round(rel.loc[p, a], 3) for a, p in zip(out["arm"], out["period"])]
-    out["lift_vs_other"] = [round(rel.loc[p, "challenge"] / rel.loc[p, "other"], 3)
+    out["vs_own_before"] = [rel.loc[p, a] for a, p in zip(out["arm"], out["period"])]
+    out["lift_vs_other"] = [rel.loc[p, "challenge"] / rel.loc[p, "other"]
                             if a == "challenge" else np.nan
                             for a, p in zip(out["arm"], out["period"])]
     order = {"before": 0, "during": 1, "after": 2}
@@ -202,7 +200,7 @@ def membership_effect(users: pd.DataFrame, events: pd.DataFrame, members: pd.Dat
     out["share_of_naive_gap"] = out["gap"] / out.loc[0, "gap"]
     out["members"] = int(treated.sum())
     out["nonmembers"] = int((~treated).sum())
-    return note_unmatched(out.round(4), "events", lost, len(events), "membership_effect")
+    return note_unmatched(out, "events", lost, len(events), "membership_effect")
 
 
 # ------------------------------------------------------------------ KOC
@@ -223,7 +221,7 @@ def concentration(values: pd.Series, shares=(0.01, 0.02, 0.05, 0.1, 0.2),
     for x in shares:
         n = max(1, int(round(x * len(v))))
         rows.append({"top_share": x, "top_n": n,
-                     "total_share": round(v[:n].sum() / total, 4) if total else np.nan})
+                     "total_share": v[:n].sum() / total if total else np.nan})
     return pd.DataFrame(rows)
 
 
@@ -246,7 +244,7 @@ def koc_ranking(users: pd.DataFrame, members: pd.DataFrame, daily: pd.DataFrame
     out = out.join(talk, on="user_id").fillna({"messages": 0, "replies_received": 0})
     out[["messages", "replies_received"]] = out[["messages", "replies_received"]].astype(int)
     ranks = out[["referral_signups", "replies_received", "messages"]].rank(pct=True)
-    out["influence"] = ranks.mean(axis=1).round(4)
+    out["influence"] = ranks.mean(axis=1)
     return out.sort_values(["referral_signups", "influence"], ascending=False,
                            ignore_index=True)
 
@@ -263,13 +261,12 @@ def group_conversion(members: pd.DataFrame, orders: pd.DataFrame, by: str = "gro
     per = m.join(o.groupby("user_id")["paid"].agg(["sum", "size"]), on="user_id").fillna(0)
     g = per.groupby(by, observed=True)
     out = pd.DataFrame({"members": g.size(), "buyers": g["size"].apply(lambda s: (s > 0).sum()),
-                        "orders": g["size"].sum().astype(int), "gmv": g["sum"].sum().round(2),
+                        "orders": g["size"].sum().astype(int), "gmv": g["sum"].sum(),
                         "gmv_per_member": g["sum"].mean(),
                         "se": g["sum"].std(ddof=1) / np.sqrt(g.size())}).reset_index()
     out = add_rate(out, "buyer_rate", "buyers", "members")
-    out["gmv_per_member_low"] = (out["gmv_per_member"] - 1.96 * out["se"]).round(2)
-    out["gmv_per_member_high"] = (out["gmv_per_member"] + 1.96 * out["se"]).round(2)
-    out["gmv_per_member"] = out["gmv_per_member"].round(2)
+    out["gmv_per_member_low"] = out["gmv_per_member"] - 1.96 * out["se"]
+    out["gmv_per_member_high"] = out["gmv_per_member"] + 1.96 * out["se"]
     return out.drop(columns="se")
 
 
@@ -283,9 +280,8 @@ def points_liability(ledger: pd.DataFrame, cny_per_point: float = 0.01, freq: st
     out = pd.DataFrame({"issued": g.apply(lambda x: x[x > 0].sum()),
                         "redeemed": g.apply(lambda x: -x[x < 0].sum())}).reset_index()
     out["outstanding"] = (out["issued"] - out["redeemed"]).cumsum()
-    out["redeemed_share_cum"] = np.round(ratio(out["redeemed"].cumsum(),
-                                               out["issued"].cumsum()), 4)
-    out["liability_cny"] = (out["outstanding"] * cny_per_point).round(2)
+    out["redeemed_share_cum"] = ratio(out["redeemed"].cumsum(), out["issued"].cumsum())
+    out["liability_cny"] = out["outstanding"] * cny_per_point
     return out
 
 
@@ -377,7 +373,7 @@ def theme_trend(tagged: pd.DataFrame, freq: str = "W", time: str = "created_time
             "period": g.size().index, "theme": c.removeprefix("theme_"),
             "mentions": g[c].sum().to_numpy(), "feedback": g.size().to_numpy(),
             "sentiment": tagged[tagged[c]].groupby(per)["sentiment"].mean()
-            .reindex(g.size().index).round(3).to_numpy()}))
+            .reindex(g.size().index).to_numpy()}))
     out = pd.concat(rows, ignore_index=True)
     return add_rate(out, "share", "mentions", "feedback")
 
@@ -428,8 +424,8 @@ def needs_report(tagged: pd.DataFrame, time: str = "created_time") -> pd.DataFra
         name = c.removeprefix("theme_")
         q = quotes(tagged, name, n=1)
         rows.append({"theme": name, "mentions": len(t),
-                     "share": round(len(t) / len(tagged), 4),
-                     "complaint_share": round((t["sentiment"] < 0).mean(), 4) if len(t) else np.nan,
-                     "mean_score": round(t["score"].mean(), 2) if len(t) else np.nan,
+                     "share": len(t) / len(tagged),
+                     "complaint_share": (t["sentiment"] < 0).mean() if len(t) else np.nan,
+                     "mean_score": t["score"].mean() if len(t) else np.nan,
                      "top_complaint": q[0] if q else ""})
     return pd.DataFrame(rows).sort_values("mentions", ascending=False, ignore_index=True)

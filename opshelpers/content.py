@@ -49,8 +49,8 @@ def engagement(posts: pd.DataFrame, by=("account", "platform")) -> pd.DataFrame:
     for name in ("likes", "shares", "comments", "saves"):
         out = add_rate(out, f"{name[:-1]}_rate", name, "reads", ci=name == "shares")
     out = add_rate(out, "engagement_rate", "interactions", "reads")
-    out["follows_per_1k"] = np.round(1000 * ratio(out["follows"], out["reads"]), 3)
-    out["completion"] = np.round(ratio(out["_done"], out["_video_reads"]), 4)
+    out["follows_per_1k"] = 1000 * ratio(out["follows"], out["reads"])
+    out["completion"] = ratio(out["_done"], out["_video_reads"])
     return out.drop(columns=["_done", "_video_reads"])
 
 
@@ -58,12 +58,12 @@ def post_engagement(posts: pd.DataFrame) -> pd.DataFrame:
     """Per-post rates plus `reads_index`: reads ÷ the median of the same platform."""
     require(posts, ["platform"] + COUNTS, "post_engagement")
     out = posts.copy()
-    out["ctr"] = np.round(ratio(out["reads"], out["impressions"]), 4)
+    out["ctr"] = ratio(out["reads"], out["impressions"])
     inter = out[["likes", "comments", "shares", "saves"]].sum(axis=1)
-    out["engagement_rate"] = np.round(ratio(inter, out["reads"]), 4)
-    out["share_rate"] = np.round(ratio(out["shares"], out["reads"]), 4)
+    out["engagement_rate"] = ratio(inter, out["reads"])
+    out["share_rate"] = ratio(out["shares"], out["reads"])
     med = out.groupby("platform", observed=True)["reads"].transform("median")
-    out["reads_index"] = np.round(ratio(out["reads"], med), 3)
+    out["reads_index"] = ratio(out["reads"], med)
     return out
 
 
@@ -82,7 +82,7 @@ def posting_heatmap(posts: pd.DataFrame, value: str = "completion_rate",
                          observed=False)
     count = p.pivot_table(index="weekday", columns="hour", values=value, aggfunc="size",
                           observed=False).fillna(0).astype(int)
-    return mean.where(count >= min_posts).round(4), count
+    return mean.where(count >= min_posts), count
 
 
 def title_features(posts: pd.DataFrame, title: str = "title") -> pd.DataFrame:
@@ -123,10 +123,7 @@ def title_effects(posts: pd.DataFrame, outcome: str = "ctr") -> pd.DataFrame:
         rows.append({"feature": term, "effect": np.expm1(model.params[term]),
                      "effect_low": np.expm1(low), "effect_high": np.expm1(high),
                      "p_value": model.pvalues[term]})
-    out = pd.DataFrame(rows)
-    out[["effect", "effect_low", "effect_high"]] = out[["effect", "effect_low",
-                                                        "effect_high"]].round(4)
-    return out
+    return pd.DataFrame(rows)
 
 
 def topic_performance(posts: pd.DataFrame, rate: str = "shares") -> pd.DataFrame:
@@ -150,9 +147,9 @@ def viral_posts(posts: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
     med = grp.transform("median")
     mad = (logr - med).abs().groupby(posts["platform"], observed=True).transform("median")
     out = posts.copy()
-    out["robust_z"] = np.round(ratio(logr - med, 1.4826 * mad), 2)
-    out["multiple"] = np.round(ratio(posts["reads"], posts.groupby(
-        "platform", observed=True)["reads"].transform("median")), 1)
+    out["robust_z"] = ratio(logr - med, 1.4826 * mad)
+    out["multiple"] = ratio(posts["reads"], posts.groupby(
+        "platform", observed=True)["reads"].transform("median"))
     return out[out["robust_z"] > threshold].sort_values("robust_z", ascending=False)
 
 
@@ -253,8 +250,8 @@ def competitor_benchmark(posts: pd.DataFrame, platform: str | None = None) -> pd
     extra = p.groupby(["account", "platform"], observed=True).agg(
         median_reads=("reads", "median"), median_text_length=("text_length", "median"))
     out = eng.join(extra, on=["account", "platform"])
-    out["posts_per_week"] = np.round(out["posts"] / weeks, 2)
-    out["follows_per_week"] = np.round(out["follows"] / weeks, 1)
+    out["posts_per_week"] = out["posts"] / weeks
+    out["follows_per_week"] = out["follows"] / weeks
     return out[["account", "platform", "posts", "posts_per_week", "median_text_length",
                 "median_reads", "engagement_rate", "share_rate", "follows",
                 "follows_per_week", "follows_per_1k"]]

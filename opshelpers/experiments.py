@@ -41,9 +41,8 @@ def srm_check(variants: pd.Series, expected: dict | None = None, alpha: float = 
     chi2, p = stats.chisquare(counts.to_numpy(), share.to_numpy() * counts.sum())
     return pd.DataFrame([{"users": int(counts.sum()),
                           **{f"n_{k}": int(v) for k, v in counts.items()},
-                          **{f"share_{k}": round(v / counts.sum(), 4) for k, v in
-                             counts.items()},
-                          "chi2": round(float(chi2), 3), "p_value": float(p),
+                          **{f"share_{k}": v / counts.sum() for k, v in counts.items()},
+                          "chi2": float(chi2), "p_value": float(p),
                           "srm": bool(p < alpha)}])
 
 
@@ -120,7 +119,7 @@ def conversion_test(outcomes: pd.DataFrame, control: str = "A", treatment: str =
     pa, pb = r["rate_a"], r["rate_b"]
     rel, lo, hi = _ratio_ci(g[control].mean(), pa * (1 - pa), len(g[control]),
                             g[treatment].mean(), pb * (1 - pb), len(g[treatment]), alpha)
-    r.update(relative_lift=round(rel, 4), relative_low=round(lo, 4), relative_high=round(hi, 4))
+    r.update(relative_lift=rel, relative_low=lo, relative_high=hi)
     return pd.DataFrame([{"metric": metric, **r}])
 
 

@@ -23,6 +23,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .i18n import t
 from .parse import parse_column
 from .quality import DataQualityWarning, SchemaError, note_excluded
 from .schema import EVENT_SCHEMA, TABLES, Table
@@ -83,8 +84,9 @@ def load_sample(name: str) -> pd.DataFrame:
     """
     if name not in TABLES:
         close = difflib.get_close_matches(name, TABLES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise KeyError(f"no sample table {name!r}.{hint} Tables: {', '.join(TABLES)}")
+        hint = t("io.sample.did_you_mean", close=close[0]) if close else ""
+        raise KeyError(t("io.sample.unknown", name=name, hint=hint,
+                         tables=t("io.list_sep").join(TABLES)))
     return _load_sample_cached(name, str(sample_dir())).copy()
 
 
@@ -135,13 +137,12 @@ def read_table(path: str | Path, mapping: dict[str, str] | None = None,
     """
     path = Path(path)
     if duplicates not in ("raise", "drop", "keep"):
-        raise ValueError(f"duplicates must be 'raise', 'drop' or 'keep', not {duplicates!r}")
+        raise ValueError(t("io.options.duplicates", value=duplicates))
     if invalid not in ("raise", "report"):
-        raise ValueError(f"invalid must be 'raise' or 'report', not {invalid!r}")
+        raise ValueError(t("io.options.invalid", value=invalid))
     raw, rejected_lines, notes = _read_raw(path, encoding, sheet)
     if raw.empty and not rejected_lines:
-        raise SchemaError(f"{path.name} has a header but no rows; export the data again "
-                          "or check the filter you exported with")
+        raise SchemaError(t("io.file.header_only", name=path.name))
     original = list(raw.columns)
     raw = _apply_mapping(raw, mapping or {}, path.name)
     spec = _resolve_table(table, raw)
@@ -188,63 +189,51 @@ def _read_raw(path: Path, encoding: str | None, sheet) -> tuple[pd.DataFrame, li
     and notes on how it was read."""
     if path.is_dir():
         inside = sorted(p.name for p in path.iterdir() if p.is_file())[:5]
-        raise SchemaError(f"{path} is a folder, not a file; name one file in it"
-                          + (f" (e.g. {', '.join(inside)})" if inside else " (it is empty)"))
+        inside = (t("io.file.folder_files", files=t("io.list_sep").join(inside)) if inside
+                  else t("io.file.folder_empty"))
+        raise SchemaError(t("io.file.folder", path=path, inside=inside))
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist; check the path (relative paths "
-                                f"start in {Path.cwd()})")
+        raise FileNotFoundError(t("io.file.not_found", path=path, cwd=Path.cwd()))
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
-        raise SchemaError(f"{path.name}: unsupported file type {suffix!r}; use CSV, Excel "
-                          "(.xlsx/.xls) or Parquet")
+        raise SchemaError(t("io.file.unsupported", name=path.name, suffix=suffix))
     try:
         data = path.read_bytes()
     except PermissionError:
-        raise SchemaError(f"{path.name} cannot be read: permission denied; copy it somewhere "
-                          "you can read, or ask its owner (chmod +r)") from None
+        raise SchemaError(t("io.file.permission", name=path.name)) from None
     if not data.strip():
-        raise SchemaError(f"{path.name} is empty ({len(data)} bytes, no header): the export "
-                          "may have failed; export it again")
+        raise SchemaError(t("io.file.empty", name=path.name, n=len(data)))
     content = next((k for m, k in _MAGIC.items() if data.startswith(m)), "text")
     notes = []
     if content != _SUFFIXES[suffix] and suffix:
-        notes.append(f"the file is {_KIND_NAMES[content]} despite its {suffix} name; read "
-                     "it as such")
+        notes.append(t("io.file.kind_mismatch", kind=t(f"io.file.kind.{content}"),
+                       suffix=suffix))
     if content in ("xlsx", "xls"):
         return _read_excel(path, data, sheet), [], notes
     if content == "parquet":
         try:
             frame = pd.read_parquet(BytesIO(data))
         except Exception as err:   # pyarrow raises several types for a broken file
-            raise SchemaError(f"{path.name} is not a readable Parquet file ({err}); write "
-                              "it again or export CSV") from None
+            raise SchemaError(t("io.file.parquet", name=path.name, err=err)) from None
         return frame, [], notes
     head = data[:2048].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
-        raise SchemaError(f"{path.name} is a web page (HTML/XML), not a table export, even "
-                          "if it is named .xls; open it in Excel or WPS and save as .xlsx "
-                          "or CSV (UTF-8)")
+        raise SchemaError(t("io.file.web_page", name=path.name))
     text, used = _decode(data, encoding, path.name)
     if used not in ("utf-8", "utf-8-sig"):
-        notes.append(f"encoding {used}")
+        notes.append(t("io.file.encoding", encoding=used))
     return (*_read_csv(text, suffix, path.name), notes)
-
-
-_KIND_NAMES = {"xlsx": "an Excel workbook (.xlsx)", "xls": "an old Excel workbook (.xls)",
-               "parquet": "a Parquet file", "text": "plain text (CSV)"}
 
 
 def _read_excel(path: Path, data: bytes, sheet) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(BytesIO(data), engine="calamine")
     except Exception as err:        # calamine raises its own error types for broken files
-        raise SchemaError(f"{path.name} cannot be opened as an Excel workbook ({err}); it "
-                          "may be damaged or still downloading: open it in Excel or WPS "
-                          "and save it again, or export CSV") from None
+        raise SchemaError(t("io.file.excel", name=path.name, err=err)) from None
     names = book.sheet_names
     if (isinstance(sheet, int) and not 0 <= sheet < len(names)) or \
             (isinstance(sheet, str) and sheet not in names):
-        raise SchemaError(f"{path.name} has no sheet {sheet!r}; its sheets are {names}")
+        raise SchemaError(t("io.file.no_sheet", name=path.name, sheet=sheet, sheets=names))
     frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False,
                           na_values=[])
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -267,8 +256,7 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[bytes, str]:
         if enc in ("utf-8-sig", "utf-8"):
             return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data), enc
         return text.encode("utf-8"), enc
-    raise SchemaError(f"{name} cannot be decoded as {' / '.join(tried)}; save it as UTF-8 "
-                      "(Excel: 另存为 → CSV UTF-8) or pass encoding=... (CLI: --encoding)")
+    raise SchemaError(t("io.file.decode", name=name, tried=" / ".join(tried)))
 
 
 def _read_csv(data: bytes, suffix: str, name: str) -> tuple[pd.DataFrame, list]:
@@ -281,19 +269,16 @@ def _read_csv(data: bytes, suffix: str, name: str) -> tuple[pd.DataFrame, list]:
     if end < 0:
         end = data.find(b"\r", 0, MAX_HEADER_BYTES)
     if end < 0 and len(data) > MAX_HEADER_BYTES:
-        raise SchemaError(f"{name}: the first line is longer than 1 MB, so it is not the "
-                          "header of a table; check that this is the export you meant")
+        raise SchemaError(t("io.file.header_too_long", name=name))
     header_line = data[:end if end >= 0 else len(data)].decode("utf-8")
     sep = "\t" if suffix == ".tsv" else _delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=sep))
     if len(header) > MAX_COLUMNS:
-        raise SchemaError(f"{name}: the header has {len(header):,} columns; a table export "
-                          f"has far fewer — is the delimiter {sep!r} right?")
+        raise SchemaError(t("io.file.too_many_columns", name=name, n=len(header), sep=sep))
     header = [h.strip() or f"unnamed_{i + 1}" for i, h in enumerate(header)]
     seen = {h for h in header if header.count(h) > 1}
     if seen:
-        raise SchemaError(f"{name}: column name(s) {sorted(seen)} appear more than once in "
-                          "the header; rename them so that each is unique")
+        raise SchemaError(t("io.file.duplicate_header", name=name, names=sorted(seen)))
     bad_rows = []
 
     def skip(row) -> str:          # row.number is unknown when Arrow reads in parallel
@@ -310,10 +295,10 @@ def _read_csv(data: bytes, suffix: str, name: str) -> tuple[pd.DataFrame, list]:
                                             quoted_strings_can_be_null=False))
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(
         "pyarrow", na_value=np.nan)}.get)
-    lines = _line_numbers(data, [t for t, _ in bad_rows]) if bad_rows else []
-    rejected = [{"row": line, "reason": f"has {k} field(s) where the header has "
-                 f"{len(header)} (an unquoted {sep!r} inside a value?)", "text": t[:200]}
-                for line, (t, k) in zip(lines, bad_rows)]
+    lines = _line_numbers(data, [text for text, _ in bad_rows]) if bad_rows else []
+    rejected = [{"row": line, "reason": t("io.file.ragged", k=k, n=len(header), sep=sep),
+                 "text": text[:200]}
+                for line, (text, k) in zip(lines, bad_rows)]
     return frame, rejected
 
 
@@ -325,7 +310,7 @@ def _line_numbers(data: bytes, texts: list[str]) -> list[int | None]:
     for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
         if line in wanted:
             where.setdefault(line, []).append(number)
-    return [where[t].pop(0) if where.get(t) else None for t in texts]
+    return [where[x].pop(0) if where.get(x) else None for x in texts]
 
 
 def _delimiter(header: str) -> str:
@@ -339,12 +324,12 @@ def _apply_mapping(raw: pd.DataFrame, mapping: dict[str, str], source: str) -> p
     raw = raw.rename(columns=lambda c: str(c).strip())
     missing = [k for k in mapping if k not in raw.columns]
     if missing:
-        raise SchemaError(f"{source}: the mapping names column(s) {missing} but the file has "
-                          f"none such; its columns are {list(raw.columns)}")
+        raise SchemaError(t("io.mapping.unknown_columns", source=source, missing=missing,
+                            columns=list(raw.columns)))
     targets = list(mapping.values())
-    dup = {t for t in targets if targets.count(t) > 1}
+    dup = {x for x in targets if targets.count(x) > 1}
     if dup:
-        raise SchemaError(f"mapping sends several columns to {sorted(dup)}; map one each")
+        raise SchemaError(t("io.mapping.many_to_one", targets=sorted(dup)))
     return raw.rename(columns=mapping)
 
 
@@ -353,12 +338,12 @@ def _resolve_table(table, df: pd.DataFrame) -> Table:
         return table
     if table is None or table == "events":
         if table is None and not set(EVENT_SCHEMA.required) <= set(df.columns):
-            matches = [t for t in TABLES.values() if set(t.required) <= set(df.columns)]
+            matches = [x for x in TABLES.values() if set(x.required) <= set(df.columns)]
             if matches:
                 return matches[0]
         return TABLES["events"]
     if table not in TABLES:
-        raise KeyError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+        raise KeyError(t("io.table.unknown", table=table, tables=t("io.list_sep").join(TABLES)))
     return TABLES[table]
 
 
@@ -378,13 +363,13 @@ def _missing_columns(spec: Table, missing: list[str], columns: list[str],
     also = {x: chinese[x] for x in original if x in chinese and x not in suggest
             and chinese[x] not in columns}
     suggest.update(also)
-    names = ", ".join(f"'{c}' ({spec.column(c).chinese})" for c in missing)
-    hint = (f"; map them with mapping={suggest} (CLI: --map "
-            f"{','.join(f'{v}={k}' for k, v in suggest.items())})" if suggest else
-            f"; map yours with mapping={{'<your column>': '{missing[0]}'}} (CLI: --map "
-            f"{missing[0]}=<your column>)")
-    return SchemaError(f"{source} is missing required column(s) for table '{spec.name}': "
-                       f"{names}; your columns are {original}{hint}")
+    names = t("io.list_sep").join(t("io.missing.column", name=c,
+                                    chinese=spec.column(c).chinese) for c in missing)
+    hint = (t("io.missing.map_suggested", suggest=suggest,
+              pairs=",".join(f"{v}={k}" for k, v in suggest.items())) if suggest else
+            t("io.missing.map_yours", missing=missing[0]))
+    return SchemaError(t("io.missing.message", source=source, table=spec.name, names=names,
+                         original=original, hint=hint))
 
 
 def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
@@ -405,7 +390,7 @@ def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
                                   dayfirst=options.dayfirst,
                                   date_format=options.date_format, tz=options.tz)
         except SchemaError as err:
-            raise SchemaError(f"{source}: {err}") from None
+            raise SchemaError(t("io.prefixed", source=source, message=err)) from None
         out[col.name] = parsed.values
         formats += [(col.name, f) for f in parsed.formats]
         findings += [(col.name, p, m, "dropped") for p, m in parsed.problems.items()
@@ -433,15 +418,14 @@ def _coerce(raw: pd.DataFrame, spec: Table, source: str, invalid: str,
     excluded = int(_rows(findings, n, ("excluded",)).sum())
     if excluded and invalid == "raise":
         note_excluded(good, "excluded_rows", excluded,
-                      f"{source}: {excluded:,} of {n:,} rows fall outside the date window "
-                      "and were left out (read_table(..., invalid='report') lists them)")
+                      t("io.rows.excluded", source=source, excluded=excluded, n=n))
     removed = int(_rows(findings, n, ("removed",)).sum())
     if removed:
         good.attrs["duplicates_removed"] = removed     # the user's explicit choice
     fmt = pd.DataFrame([{"column": c, "format": f} for c, f in formats] +
                        [{"column": "(file)", "format": x} for x in (notes or [])],
                        columns=["column", "format"])
-    good.attrs["formats"] = {c: "; ".join(fmt.loc[fmt["column"] == c, "format"])
+    good.attrs["formats"] = {c: t("io.sep").join(fmt.loc[fmt["column"] == c, "format"])
                              for c in fmt["column"].unique()}
     return Loaded(good, report, rejected, fmt)
 
@@ -459,38 +443,39 @@ def _rows(findings: list, n: int,
 def _examples(raw: pd.DataFrame, column: str, mask: np.ndarray, row_no: np.ndarray) -> str:
     idx = np.flatnonzero(mask)[:MAX_EXAMPLES]
     values = raw[column].to_numpy()[idx] if column in raw.columns else [""] * len(idx)
-    return "; ".join(f"row {row_no[i]}: {v!r}" for i, v in zip(idx, values))
+    return t("io.sep").join(t("io.example", row=row_no[i], value=v)
+                            for i, v in zip(idx, values))
 
 
 def _bad_rows(source: str, spec: Table, report: pd.DataFrame, dropped: np.ndarray,
               total: int, lines: list) -> SchemaError:
-    parts = [f"{r.column}: {r.n_rows} row(s) {r.problem} (e.g. {r.examples})"
-             for r in report.itertuples()]
+    parts = [t("io.rows.part", column=r.column, n=r.n_rows, problem=r.problem,
+               examples=r.examples) for r in report.itertuples()]
     if lines:
         first = lines[0]
-        parts.append(f"{len(lines)} line(s) {first['reason']} (e.g. "
-                     f"{'row ' + str(first['row']) if first['row'] else ''} {first['text']!r})")
+        parts.append(t("io.rows.lines", n=len(lines), reason=first["reason"],
+                       where=t("io.row", row=first["row"]) if first["row"] else "",
+                       text=first["text"]))
     n_bad = int(dropped.sum()) + len(lines)
-    return SchemaError(f"{source}: {n_bad} of {total} rows cannot be used as table "
-                       f"'{spec.name}': " + "; ".join(parts) + ". Fix them in the file, or "
-                       "call read_table(..., invalid='report') (CLI: the report lists them) "
-                       "to load the other rows and get these back.")
+    return SchemaError(t("io.rows.message", source=source, n_bad=n_bad, total=total,
+                         table=spec.name, parts=t("io.sep").join(parts)))
 
 
 def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions) -> list:
     """Rows outside the analyst's window (excluded), or implausible dates (a problem)."""
-    t = times.to_numpy()
-    ok = ~np.isnat(t) & ~bad
+    stamps = times.to_numpy()
+    ok = ~np.isnat(stamps) & ~bad
     if options.min_date is not None or options.as_of is not None:
-        outside = np.zeros(len(t), bool)
+        outside = np.zeros(len(stamps), bool)
         if options.min_date is not None:
-            outside |= ok & (t < np.datetime64(pd.Timestamp(options.min_date).normalize()))
+            outside |= ok & (stamps < np.datetime64(pd.Timestamp(options.min_date).normalize()))
         if options.as_of is not None:
             end = pd.Timestamp(options.as_of).normalize() + pd.Timedelta(days=1)
-            outside |= ok & (t >= np.datetime64(end))
-        window = (f"{pd.Timestamp(options.min_date).date() if options.min_date else '…'} "
-                  f"to {pd.Timestamp(options.as_of).date() if options.as_of else '…'}")
-        return [(column, f"fall outside the window {window}", outside, "excluded")] \
+            outside |= ok & (stamps >= np.datetime64(end))
+        window = t("io.window.range",
+                   start=pd.Timestamp(options.min_date).date() if options.min_date else "…",
+                   end=pd.Timestamp(options.as_of).date() if options.as_of else "…")
+        return [(column, t("io.window.outside", window=window), outside, "excluded")] \
             if outside.any() else []
     if not options.plausible_dates or not ok.any():
         return []
@@ -501,26 +486,24 @@ def _window(times: pd.Series, column: str, bad: np.ndarray, options: ReadOptions
              - pd.Timestamp("1970-01-01")).days
     if hi - lo <= 365 and hi <= today:
         return []                                    # the usual export: nothing to check
-    days = t[ok].astype("datetime64[D]").astype(np.int64)
+    days = stamps[ok].astype("datetime64[D]").astype(np.int64)
     uniq, counts = np.unique(days, return_counts=True)
     cluster = np.concatenate([[0], np.cumsum(np.diff(uniq) > 365)])
     main = np.argmax(np.bincount(cluster, weights=counts))
     far_days = uniq[cluster != main]
-    all_days = t.astype("datetime64[D]").astype(np.int64)
+    all_days = stamps.astype("datetime64[D]").astype(np.int64)
     far = ok & np.isin(all_days, far_days)
     future = ok & (all_days > today)
     found = []
     inside = uniq[cluster == main]
     span = (f"{np.datetime64(int(inside.min()), 'D')}..{np.datetime64(int(inside.max()), 'D')}")
-    fix = ("set the window with min_date=/as_of= (CLI: --min-date/--as-of) or fix the "
-           "rows")
+    fix = t("io.window.fix")
     if future.any():
-        found.append((column, f"are after today ({np.datetime64(int(today), 'D')}); {fix}",
-                      future, "dropped"))
+        found.append((column, t("io.window.future", today=np.datetime64(int(today), "D"),
+                                fix=fix), future, "dropped"))
     far &= ~future
     if far.any():
-        found.append((column, f"lie more than a year away from all other dates (those "
-                      f"fall in {span}); {fix}", far, "dropped"))
+        found.append((column, t("io.window.far", span=span, fix=fix), far, "dropped"))
     return found
 
 
@@ -535,16 +518,14 @@ def _duplicates(data: pd.DataFrame, raw: pd.DataFrame, key: tuple[str, ...],
     exact = int(raw.loc[~drop].duplicated(keep="first").sum())
     if choice == "raise":
         idx = np.flatnonzero(repeat)[:3]
-        ex = "; ".join(f"row {row_no[i]}: {tuple(data.loc[i, list(key)])}" for i in idx)
-        raise SchemaError(
-            f"{source}: {int(repeat.sum())} row(s) repeat a {name} seen on an earlier row "
-            f"({exact} of them exact copies), e.g. {ex}; counting them twice would double "
-            "their numbers. Choose: duplicates='drop' keeps the first row of each "
-            f"{name}, duplicates='keep' keeps them all (CLI: --duplicates drop|keep)")
+        ex = t("io.sep").join(t("io.example", row=row_no[i],
+                                value=tuple(data.loc[i, list(key)])) for i in idx)
+        raise SchemaError(t("io.duplicates.stop", source=source, n=int(repeat.sum()),
+                            name=name, exact=exact, examples=ex))
     action = "removed" if choice == "drop" else "kept"
-    return [("+".join(key), f"repeat a {name} seen on an earlier row ({exact} exact "
-             f"copies); {'the first is kept' if choice == 'drop' else 'kept as you chose'}",
-             repeat, action)]
+    outcome = t("io.duplicates.first_kept" if choice == "drop" else "io.duplicates.kept")
+    return [("+".join(key), t("io.duplicates.problem", name=name, exact=exact,
+                              outcome=outcome), repeat, action)]
 
 
 def _rejected(raw: pd.DataFrame, findings: list, drop: np.ndarray, row_no: np.ndarray,
@@ -556,8 +537,8 @@ def _rejected(raw: pd.DataFrame, findings: list, drop: np.ndarray, row_no: np.nd
         if action == "kept":
             continue
         hit = np.flatnonzero(mask)
-        reasons[hit] = reasons[hit] + np.where(reasons[hit] == "", "", "; ") + \
-            f"{column} {problem}"
+        reasons[hit] = reasons[hit] + np.where(reasons[hit] == "", "", t("io.sep")) + \
+            t("io.rows.why", column=column, problem=problem)
     out = raw.iloc[idx].astype(object).reset_index(drop=True)
     out.insert(0, "row_in_file", row_no[idx])
     out.insert(1, "why_rejected", reasons[idx])
@@ -595,11 +576,11 @@ def pseudonymize(df: pd.DataFrame, columns: list[str], secret: str) -> pd.DataFr
     import hmac
 
     if not secret:
-        raise ValueError("pseudonymize needs a non-empty secret (a plain hash of a phone "
-                         "number can be reversed by trying all numbers)")
+        raise ValueError(t("io.pseudonymize.no_secret"))
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise KeyError(f"pseudonymize: no column(s) {missing}; columns: {list(df.columns)}")
+        raise KeyError(t("io.pseudonymize.no_columns", missing=missing,
+                         columns=list(df.columns)))
     out = df.copy()
     key = secret.encode()
     for c in columns:

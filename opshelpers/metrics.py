@@ -1,6 +1,8 @@
 """Shared metric arithmetic: rates that carry their denominator and a Wilson interval.
 
->>> add_rate(pd.DataFrame({"signups": [3], "visits": [20]}), "cvr", "signups", "visits")
+Results keep full precision; round only when you display them.
+
+>>> add_rate(pd.DataFrame({"signups": [3], "visits": [20]}), "cvr", "signups", "visits").round(4)
    signups  visits   cvr  cvr_low  cvr_high
 0        3      20  0.15   0.0524    0.3604
 """
@@ -25,15 +27,13 @@ def wilson(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarr
 
 
 def add_rate(df: pd.DataFrame, name: str, numerator: str, denominator: str,
-             ci: bool = True, digits: int = 4) -> pd.DataFrame:
+             ci: bool = True) -> pd.DataFrame:
     """Add `name` = numerator / denominator (NaN when 0) and its Wilson CI columns."""
     num, den = df[numerator].to_numpy(float), df[denominator].to_numpy(float)
     out = df.copy()
-    out[name] = np.round(np.divide(num, den, out=np.full(len(df), np.nan), where=den > 0),
-                         digits)
+    out[name] = np.divide(num, den, out=np.full(len(df), np.nan), where=den > 0)
     if ci:
-        low, high = wilson(num, den)
-        out[f"{name}_low"], out[f"{name}_high"] = np.round(low, digits), np.round(high, digits)
+        out[f"{name}_low"], out[f"{name}_high"] = wilson(num, den)
     return out
 
 
@@ -58,7 +58,7 @@ def two_proportions(success_a: int, n_a: int, success_b: int, n_b: int,
     """B vs A: rates, difference with Newcombe CI, relative lift, z-test (statsmodels).
 
     >>> r = two_proportions(100, 1000, 150, 1000)
-    >>> r["diff"], r["p_value"] < 0.01
+    >>> round(r["diff"], 10), r["p_value"] < 0.01
     (0.05, True)
     """
     for n in (n_a, n_b):
@@ -68,9 +68,8 @@ def two_proportions(success_a: int, n_a: int, success_b: int, n_b: int,
     low, high = confint_proportions_2indep(success_b, n_b, success_a, n_a, compare="diff",
                                            method="newcomb", alpha=alpha)
     ra, rb = success_a / n_a, success_b / n_b
-    return {"n_a": int(n_a), "success_a": int(success_a), "rate_a": round(ra, 4),
-            "n_b": int(n_b), "success_b": int(success_b), "rate_b": round(rb, 4),
-            "diff": round(rb - ra, 4), "diff_low": round(float(low), 4),
-            "diff_high": round(float(high), 4),
-            "relative_lift": round(rb / ra - 1, 4) if ra > 0 else np.nan,
-            "z": round(float(z), 3), "p_value": float(p)}
+    return {"n_a": int(n_a), "success_a": int(success_a), "rate_a": ra,
+            "n_b": int(n_b), "success_b": int(success_b), "rate_b": rb,
+            "diff": rb - ra, "diff_low": float(low), "diff_high": float(high),
+            "relative_lift": rb / ra - 1 if ra > 0 else np.nan,
+            "z": float(z), "p_value": float(p)}

@@ -53,11 +53,7 @@ def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd
         tag = {"W": "wow", "M": "mom"}.get(freq, "pop")
         for c in base:
             out[f"{c}_{tag}"] = out[c].pct_change(fill_method=None)
-    out = out.reset_index()
-    changes = [c for c in out.columns if c.endswith(("_dod", "_wow", "_mom", "_pop"))]
-    out[changes] = out[changes].round(4)   # factor columns keep full precision: the
-    out[["gmv", "paid"]] = out[["gmv", "paid"]].round(2)   # the tree must multiply back
-    return out
+    return out.reset_index()
 
 
 def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
@@ -84,7 +80,7 @@ def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
     start = arrays.dates(np.array([first_day]), like=events["event_time"])[0]
     days = pd.date_range(start, periods=n)
     out = pd.DataFrame({"date": days, "dau": dau, "mau": mau.astype(int)})
-    out["stickiness"] = np.round(ratio(out["dau"], out["mau"]), 4)
+    out["stickiness"] = ratio(out["dau"], out["mau"])
     out["complete_window"] = out["date"] >= start + pd.Timedelta(days=window - 1)
     return out
 
@@ -122,7 +118,7 @@ def kpi_tree(kpis: pd.DataFrame, before, after) -> pd.DataFrame:
     total = pd.DataFrame([{"factor": "gmv", "before": g0, "after": g1,
                            "change_pct": g1 / g0 - 1, "contribution": g1 - g0,
                            "share_of_change": 1.0}])
-    return pd.concat([out, total], ignore_index=True).round(4)
+    return pd.concat([out, total], ignore_index=True)
 
 
 def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
@@ -161,10 +157,9 @@ def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
         window = z.iloc[lo:hi]
         same = (np.sign(window) == np.sign(run.iloc[i])) & (window.abs() > 1.0)
         in_run.loc[window.index[same]] = True
-    out = pd.DataFrame({"date": s.index, "value": s.to_numpy(), "expected": expected.round(2),
-                        "low": (expected - threshold * scale).round(2),
-                        "high": (expected + threshold * scale).round(2),
-                        "z": z.round(2), "run_z": run.round(2)})
+    out = pd.DataFrame({"date": s.index, "value": s.to_numpy(), "expected": expected,
+                        "low": expected - threshold * scale,
+                        "high": expected + threshold * scale, "z": z, "run_z": run})
     flag = ((out["z"].abs() > threshold) | in_run.to_numpy()) & \
         (np.arange(len(out)) >= burn_in)
     known = np.zeros(len(out), bool)
@@ -201,9 +196,9 @@ def level_shift(series: pd.Series, min_days: int = 14, permutations: int = 199,
     stat, k = best(x)
     perm = [best(rng.permutation(x))[0] for _ in range(permutations)]
     p = (1 + sum(g >= stat for g in perm)) / (permutations + 1)
-    return pd.DataFrame([{"change_date": s.index[k], "mean_before": round(x[:k].mean(), 4),
-                          "mean_after": round(x[k:].mean(), 4),
-                          "change": round(x[k:].mean() - x[:k].mean(), 4), "p_value": p,
+    return pd.DataFrame([{"change_date": s.index[k], "mean_before": x[:k].mean(),
+                          "mean_after": x[k:].mean(),
+                          "change": x[k:].mean() - x[:k].mean(), "p_value": p,
                           "significant": p < alpha}])
 
 
@@ -251,7 +246,7 @@ def drill_down(data: pd.DataFrame, dimension: str, time: str, before: tuple, aft
         out["share_of_change"] = out["contribution"] / out["contribution"].sum()
     out = out.reset_index().rename(columns={"index": dimension})
     order = out["contribution"].abs().sort_values(ascending=False).index
-    return out.loc[order].reset_index(drop=True).round(4)
+    return out.loc[order].reset_index(drop=True)
 
 
 def user_paths(events: pd.DataFrame, start: str = "signup", steps: int = 4,
@@ -276,5 +271,5 @@ def user_paths(events: pd.DataFrame, start: str = "signup", steps: int = 4,
     out = paths.value_counts().rename("users").reset_index().rename(
         columns={"event": "path", "index": "path"})
     out.columns = ["path", "users"]
-    out["share"] = (out["users"] / out["users"].sum()).round(4)
+    out["share"] = out["users"] / out["users"].sum()
     return out.head(top)

@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .i18n import t
 from .quality import SchemaError
 
 __all__ = ["Parsed", "parse_column", "NULL_TOKENS", "TRUE", "FALSE"]
@@ -73,7 +74,7 @@ def parse_column(s: pd.Series, kind: str, name: str, *, nullable: bool = True,
         empty = out.values.isna().to_numpy().copy()
         if kind not in ("category", "text"):
             empty &= ~_any_problem(out, len(s))   # a garbled value is not also "empty"
-        out.problems = {"are empty": empty, **out.problems}
+        out.problems = {t("parse.problem.empty"): empty, **out.problems}
     return out
 
 
@@ -129,7 +130,7 @@ def _texts(s: pd.Series, strip: bool) -> Parsed:
 # ------------------------------------------------------------------ ids
 def _ids(s: pd.Series, name: str) -> Parsed:
     if pd.api.types.is_bool_dtype(s):
-        return Parsed(s.astype("str").mask(s.isna()), formats=["true/false values as text"])
+        return Parsed(s.astype("str").mask(s.isna()), formats=[t("parse.format.bool_ids")])
     if pd.api.types.is_integer_dtype(s):
         return Parsed(_int_column(s))
     if pd.api.types.is_float_dtype(s):
@@ -137,7 +138,7 @@ def _ids(s: pd.Series, name: str) -> Parsed:
         bad = s.notna().to_numpy() & ~np.isfinite(s.fillna(0).to_numpy())
         frac = s.notna().to_numpy() & ~bad & (np.mod(s.fillna(0).to_numpy(), 1) != 0)
         if (np.abs(finite) < 2 ** 53).all():
-            problems = {"are not whole numbers (an id cannot have decimals)": frac | bad}
+            problems = {t("parse.problem.id_decimals"): frac | bad}
             return Parsed(_int_column(s.where(~(frac | bad))), problems)
     arr = _arrow_text(s)
     missing = _null_mask(arr)
@@ -158,8 +159,7 @@ def _ids(s: pd.Series, name: str) -> Parsed:
             return Parsed(_int_column(values))
     formats = []
     if canonical.any() and not canonical[~missing].all():
-        formats = ["ids kept as text exactly as written (leading zeros, letters or "
-                   "numbers beyond int64 make '007' and '7' different ids)"]
+        formats = [t("parse.format.text_ids")]
     return Parsed(_to_series(arr, missing), formats=formats)
 
 
@@ -179,7 +179,7 @@ def _bools(s: pd.Series) -> Parsed:
     values = pd.array(np.where(is_true, True, False), dtype="boolean")
     values[~(is_true | is_false)] = pd.NA
     bad = ~(is_true | is_false | missing)
-    return Parsed(pd.Series(values), {"are not true/false (use 1/0, true/false or 是/否)": bad})
+    return Parsed(pd.Series(values), {t("parse.problem.not_bool"): bad})
 
 
 # ------------------------------------------------------------------ numbers
@@ -207,19 +207,18 @@ def _numbers(s: pd.Series, kind: str, name: str) -> Parsed:
     problems: dict[str, np.ndarray] = {}
     unparsed = present & np.isnan(num)
     if unparsed.any():
-        problems["are not numbers"] = unparsed
+        problems[t("parse.problem.not_number")] = unparsed
     infinite = np.isinf(num)
     if infinite.any():
-        problems["are infinite (inf), not an amount"] = infinite
+        problems[t("parse.problem.infinite")] = infinite
         num = np.where(infinite, np.nan, num)
     if kind == "money" and name != "revenue":
-        problems["have a negative amount"] = num < 0
+        problems[t("parse.problem.negative")] = num < 0
     if kind == "rate":
-        problems["are outside 0–1 (rates are fractions; divide percents by 100)"] = \
-            (num < 0) | (num > 1)
+        problems[t("parse.problem.rate_range")] = (num < 0) | (num > 1)
     if kind == "int":
         frac = ~np.isnan(num) & (np.mod(np.nan_to_num(num), 1) != 0)
-        problems["are not whole numbers"] = frac
+        problems[t("parse.problem.not_whole")] = frac
         num = np.where(frac, np.nan, num)
         return Parsed(_int_column(pd.Series(num)), _nonempty(problems), formats)
     return Parsed(pd.Series(num, dtype=float), _nonempty(problems), formats)
@@ -239,17 +238,17 @@ def _numbers_slow(arr, missing: np.ndarray, kind: str, name: str
     norm = pd.Series(uniq, dtype=object).map(_normalise_number)
     formats = []
     if (norm != pd.Series(uniq, dtype=object).str.strip()).any():
-        formats.append("full-width digits or signs (１２３ → 123)")
+        formats.append(t("parse.format.full_width"))
     currency = norm.str.contains(_CURRENCY, regex=True)
     if currency.any():
         if kind != "money":
             currency[:] = False        # ¥ in a count or a rate column: not a number here
         else:
-            formats.append("currency signs (¥ / 元 / CNY / RMB) removed")
+            formats.append(t("parse.format.currency"))
     body = norm.where(~currency, norm.str.replace(_CURRENCY, "", regex=True).str.strip())
     percent = body.str.fullmatch(r"[+-]?[0-9.,]+\s*%")
     if percent.any() and kind == "rate":
-        formats.append("percentages (12% = 0.12)")
+        formats.append(t("parse.format.percent"))
     thousands = body.str.replace(r"^[+-]", "", regex=True).str.rstrip("%").str.strip() \
         .str.fullmatch(_THOUSANDS)
     decimal_comma = body.str.replace(r"^[+-]", "", regex=True).str.rstrip("%").str.strip() \
@@ -257,11 +256,9 @@ def _numbers_slow(arr, missing: np.ndarray, kind: str, name: str
     if thousands.any() and decimal_comma.any():
         a = uniq[thousands.to_numpy()][0]
         b = uniq[decimal_comma.to_numpy()][0]
-        raise SchemaError(f"column '{name}' has {a!r} (thousands separator?) and {b!r} "
-                          "(decimal comma?): the two readings give different numbers; "
-                          "export the column with a decimal point and no separators")
+        raise SchemaError(t("parse.stop.separators", name=name, a=a, b=b))
     if thousands.any():
-        formats.append("thousands separators (1,234.50)")
+        formats.append(t("parse.format.thousands"))
     clean = body.str.replace(",", "", regex=False).where(~decimal_comma, None)
     clean = clean.where(~percent | (kind == "rate"), None)
     value = pd.to_numeric(clean.str.rstrip("%").str.strip(), errors="coerce")
@@ -297,8 +294,7 @@ def _dates(s: pd.Series, name: str, dayfirst: bool | None, date_format: str | No
     if pd.api.types.is_datetime64_any_dtype(s):
         formats = []
         if isinstance(s.dtype, pd.DatetimeTZDtype):
-            formats.append(f"times with zone {s.dtype.tz}, converted to {tz} and stored "
-                           "without a zone")
+            formats.append(t("parse.format.zone", zone=s.dtype.tz, tz=tz))
             s = s.dt.tz_convert(tz).dt.tz_localize(None)
         return Parsed(s.astype("datetime64[us]"), formats=formats)
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -313,17 +309,17 @@ def _dates(s: pd.Series, name: str, dayfirst: bool | None, date_format: str | No
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_convert(tz).dt.tz_localize(None)
         out = parsed.astype("datetime64[us]").to_numpy()
-        formats = [f"the format you gave ({date_format})"]
+        formats = [t("parse.format.given", format=date_format)]
     else:
         try:                                       # the fast path: plain ISO 8601
             ts = pc.cast(pc.if_else(pa.array(missing), None, arr), pa.timestamp("us"))
             out = ts.to_numpy(zero_copy_only=False).astype("datetime64[us]")
-            formats = [_ISO] if (~missing).any() else []
+            formats = [t("parse.format.iso")] if (~missing).any() else []
         except pa.ArrowInvalid:
             out, formats = _dates_slow(arr, missing, name, dayfirst, tz)
     values = pd.Series(out)
     bad = ~missing & values.isna().to_numpy()
-    problems = {"have an unparseable date": bad} if bad.any() else {}
+    problems = {t("parse.problem.bad_date"): bad} if bad.any() else {}
     return Parsed(values, problems, formats)
 
 
@@ -350,7 +346,7 @@ def _dates_slow(arr, missing: np.ndarray, name: str, dayfirst: bool | None, tz: 
     if iso_ok.any():
         naive = not zoned
         out[iso_ok] = iso.to_numpy()[iso_ok].astype("datetime64[us]")
-        formats.append(_ZONED.format(tz=tz) if zoned else _ISO)
+        formats.append(t("parse.format.iso_zoned", tz=tz) if zoned else t("parse.format.iso"))
     rows = np.flatnonzero(~missing & ~iso_ok)
     if not len(rows):
         return out, formats
@@ -373,14 +369,13 @@ def _dates_slow(arr, missing: np.ndarray, name: str, dayfirst: bool | None, tz: 
     if offset.any():
         when = pd.to_datetime(u.where(offset), format="ISO8601", utc=True, errors="coerce")
         zoned |= take(offset, when.dt.tz_convert(tz).dt.tz_localize(None),
-                      _ZONED.format(tz=tz))
+                      t("parse.format.iso_zoned", tz=tz))
     plain = u.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}" + _TIME) & todo
     if plain.any():
         naive |= take(plain, pd.to_datetime(u.where(plain), format="ISO8601",
-                                            errors="coerce"), _ISO)
-    for pattern, label in ((_YMD, "year/month/day (2026/3/1)"),
-                           (_CN, "Chinese dates (2026年3月1日)"),
-                           (_COMPACT, "yyyymmdd (20260301)")):
+                                            errors="coerce"), t("parse.format.iso"))
+    for pattern, label in ((_YMD, t("parse.format.ymd")), (_CN, t("parse.format.chinese")),
+                           (_COMPACT, t("parse.format.compact"))):
         parts = u.str.extract(pattern)
         naive |= take(parts[0].notna(), _from_parts(parts, 0, 1, 2), label)
     parts = u.str.extract(_AB_YEAR)
@@ -391,35 +386,29 @@ def _dates_slow(arr, missing: np.ndarray, name: str, dayfirst: bool | None, tz: 
         month_first_seen = ab & (second > 12) & (first <= 12)
         if day_first_seen.any() and month_first_seen.any():
             a, b = uniq[day_first_seen.to_numpy()][0], uniq[month_first_seen.to_numpy()][0]
-            raise SchemaError(f"column '{name}' has {a!r} (day first) and {b!r} (month "
-                              "first): the file mixes two date orders; export one format")
+            raise SchemaError(t("parse.stop.date_orders", name=name, a=a, b=b))
         order = dayfirst
         if order is None:
             if day_first_seen.any() or month_first_seen.any():
                 order = bool(day_first_seen.any())
             else:
                 example = uniq[ab.to_numpy()][0]
-                raise SchemaError(
-                    f"column '{name}' has dates like {example!r} that read as day/month "
-                    "or month/day, and no value decides which; pass dayfirst=True "
-                    "(05/03/2026 = 5 March) or dayfirst=False (3 May) (CLI: --dayfirst "
-                    "or --monthfirst)")
+                raise SchemaError(t("parse.stop.day_month", name=name, example=example))
         day, month = (0, 1) if order else (1, 0)
         naive |= take(ab, _from_parts(parts, 2, month, day),
-                      "day/month/year (05/03/2026 = 5 March)" if order
-                      else "month/day/year (03/05/2026 = 3 March)")
+                      t("parse.format.day_first" if order else "parse.format.month_first"))
     number = u.str.fullmatch(_NUMBER) & todo
     if number.any():
         x = pd.to_numeric(u.where(number), errors="coerce")
         serial = number & x.between(*_SERIAL)
         when = pd.Timestamp("1899-12-30") + pd.to_timedelta(x.where(serial), unit="D")
-        naive |= take(serial, when.dt.round("us"), "Excel serial day numbers")
-        for (lo, hi), unit, label in ((_EPOCH_S, "s", "Unix epoch seconds"),
-                                      (_EPOCH_MS, "ms", "Unix epoch milliseconds")):
+        naive |= take(serial, when.dt.round("us"), t("parse.format.excel_serial"))
+        for (lo, hi), unit, label in ((_EPOCH_S, "s", "parse.format.epoch_s"),
+                                      (_EPOCH_MS, "ms", "parse.format.epoch_ms")):
             fit = number & x.between(lo, hi)
             when = pd.to_datetime(x.where(fit), unit=unit, utc=True)
             take(fit, when.dt.tz_convert(tz).dt.tz_localize(None),   # absolute instants
-                 f"{label}, converted to {tz}")
+                 t(label, tz=tz))
     months = u.str.contains(_MONTHS, regex=True) & todo
     if months.any():
         try:
@@ -427,17 +416,11 @@ def _dates_slow(arr, missing: np.ndarray, name: str, dayfirst: bool | None, tz: 
         except ValueError:
             named = pd.Series(pd.NaT, index=u.index)
         if not isinstance(named.dtype, pd.DatetimeTZDtype):
-            naive |= take(months, named, "English month names (5 Mar 2026)")
+            naive |= take(months, named, t("parse.format.month_names"))
     if zoned and naive:
-        raise SchemaError(f"column '{name}' mixes times with a UTC offset (+08:00, Z) and "
-                          "times without one: the second kind cannot be placed in a zone; "
-                          "export every time in one zone")
+        raise SchemaError(t("parse.stop.zones", name=name))
     out[rows] = parsed.to_numpy()[inverse]
     return out, formats
-
-
-_ISO = "ISO 8601 (2026-03-01 14:05:00)"
-_ZONED = "ISO 8601 with a UTC offset, converted to {tz} and stored without a zone"
 
 
 def _from_parts(parts: pd.DataFrame, year: int, month: int, day: int) -> pd.Series:

@@ -6,11 +6,19 @@ a table's rows find no partner one `DataQualityWarning` says how many. Ids of tw
 tables must be of one kind (both integers or both text) before they are compared.
 
 >>> import pandas as pd
->>> try:
-...     same_id_kind(pd.Series([1, 2]), pd.Series(["007"]), "users", "events")
-... except ValueError as err:
-...     print(str(err)[:60])
-users.user_id holds integer ids but events.user_id holds tex
+>>> from opshelpers import i18n
+>>> before = i18n.language()
+>>> def refusal(lang):
+...     _ = i18n.set_language(lang)
+...     try:
+...         same_id_kind(pd.Series([1, 2]), pd.Series(["007"]), "users", "events")
+...     except ValueError as err:
+...         return str(err)
+>>> print(refusal("zh").split("；")[0])
+users.user_id 的 ID 是整数，而 events.user_id 的 ID 是文本（例如 '007'）
+>>> print(refusal("en").split(";")[0])
+users.user_id holds integer ids but events.user_id holds text ids (e.g. '007')
+>>> _ = i18n.set_language(before)
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
+
+from .i18n import t
 
 __all__ = ["DataQualityWarning", "SchemaError", "same_id_kind", "unmatched_rows",
            "note_unmatched",
@@ -57,11 +67,9 @@ def same_id_kind(left: pd.Series, right: pd.Series, left_table: str, right_table
     if a == b or left.empty or right.empty:
         return
     example = right.dropna().iloc[0] if b == "text" else left.dropna().iloc[0]
-    raise ValueError(
-        f"{left_table}.{column} holds {a} ids but {right_table}.{column} holds {b} ids "
-        f"(e.g. {example!r}); ids are compared exactly, so no row would match. Read both "
-        "files with ops.read_table, or convert both to text: "
-        f"df['{column}'] = df['{column}'].astype(str)")
+    raise ValueError(t("quality.id_kinds", left_table=left_table, right_table=right_table,
+                       column=column, a=t(f"quality.kind.{a}"), b=t(f"quality.kind.{b}"),
+                       example=example))
 
 
 def unmatched_rows(keys: pd.Series, values: pd.Series, key_table: str, value_table: str,
@@ -90,10 +98,8 @@ def note_unmatched(result: pd.DataFrame, table: str, unmatched: int, total: int,
     counts[table] = counts.get(table, 0) + int(unmatched)
     result.attrs["unmatched_rows"] = counts
     if total and unmatched / total > UNMATCHED_WARN_SHARE:
-        warnings.warn(f"{what}: {unmatched:,} of {total:,} {table} rows "
-                      f"({unmatched / total:.1%}) have a user_id that is not in the other "
-                      "table and were left out; check that both exports cover the same "
-                      "users (result.attrs['unmatched_rows'] has the count)",
+        warnings.warn(t("quality.unmatched", what=what, unmatched=unmatched, total=total,
+                        table=table, share=unmatched / total),
                       DataQualityWarning, stacklevel=3)
     return result
 

@@ -53,7 +53,7 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
     kpis.loc["aov"] = [this["gmv"].sum() / this["orders"].sum(),
                        last["gmv"].sum() / last["orders"].sum()]
     kpis["wow"] = kpis["this_week"] / kpis["last_week"] - 1
-    kpis = kpis.rename(index={c: f"{c} (per day)" for c in cols}).round(4)
+    kpis = kpis.rename(index={c: f"{c} (per day)" for c in cols})
     anomalies = monitor.detect_anomalies(daily["active_users"], burn_in=28,
                                          known_events=known_events)
     anomalies = anomalies[anomalies["date"].between(start, end) &
@@ -65,10 +65,10 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
                        "signups": week_v.groupby("channel", observed=True)["signed_up"].sum(),
                        "signups_last_week": prev_v.groupby("channel", observed=True)
                        ["signed_up"].sum()}).fillna(0)
-    ch["cvr"] = (ch["signups"] / ch["visits"]).round(4)
+    ch["cvr"] = ch["signups"] / ch["visits"]
     ch["cvr_last_week"] = (ch["signups_last_week"] /
-                           prev_v.groupby("channel", observed=True).size()).round(4)
-    ch["signups_wow"] = (ch["signups"] / ch["signups_last_week"] - 1).round(4)
+                           prev_v.groupby("channel", observed=True).size())
+    ch["signups_wow"] = ch["signups"] / ch["signups_last_week"] - 1
     drops = traffic.conversion_drop(visits, min_days=7, seed=0)   # a week after is enough
     drops = drops[drops["significant"]]
     posts = tables["posts"]

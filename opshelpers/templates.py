@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .arrays import duration_ticks
-from .i18n import language
+from .i18n import language, set_language, t
 from .io import SchemaError, load_sample, read_table
 from .plots import CSS_FONT_STACK
 from .schema import TABLES, Table
@@ -180,10 +180,9 @@ def load_input(path: str | None, table: str, required, mapping: dict | None = No
     total = len(loaded.data) + n_bad
     if total and n_bad / total > max_invalid_share:
         worst = loaded.report.sort_values("n_rows").iloc[-1]
-        raise SchemaError(f"{Path(path).name}: {n_bad} of {total} rows cannot be used "
-                          f"(worst: column '{worst['column']}' {worst['problem']} in "
-                          f"{worst['n_rows']} rows, e.g. {worst['examples']}) — is the right "
-                          "column mapped?")
+        raise SchemaError(t("templates.mostly_unusable", file=Path(path).name, bad=n_bad,
+                            total=total, column=worst["column"], problem=worst["problem"],
+                            n=worst["n_rows"], examples=worst["examples"]))
     return loaded.data, loaded.report
 
 
@@ -308,16 +307,17 @@ def parse_pairs(text: str | None, what: str) -> dict[str, str]:
 def main_report(args) -> int:
     """The `opshelpers report` command."""
     if args.list:
-        for t in TEMPLATES.values():
-            cols = ", ".join(t.data[1])
-            extra = f"; --data2 {t.data2[0]}: {', '.join(t.data2[1])}" if t.data2 else ""
-            params = ", ".join(f"{k}={v}" for k, v in t.params.items())
-            print(f"{t.name:12} {t.title}. --data {t.data[0]}: {cols}{extra}"
+        for tp in TEMPLATES.values():
+            cols = ", ".join(tp.data[1])
+            extra = f"; --data2 {tp.data2[0]}: {', '.join(tp.data2[1])}" if tp.data2 else ""
+            params = ", ".join(f"{k}={v}" for k, v in tp.params.items())
+            print(f"{tp.name:12} {tp.title}. --data {tp.data[0]}: {cols}{extra}"
                   + (f". params: {params}" if params else ""))
         return 0
     if not args.template:
         print("opshelpers report: name a template (see --list)", file=sys.stderr)
         return 2
+    set_language(args.lang)           # this command's messages, and the report's
     try:
         # --map uses our name = your name, as in the error messages
         mapping = {v: k for k, v in parse_pairs(args.map, "--map").items()}

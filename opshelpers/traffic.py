@@ -33,7 +33,7 @@ def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = No
     ...                   "visitor_id": [1, 1, 2], "pageviews": [1, 3, 2],
     ...                   "bounced": [True, False, False]})
     >>> r = uv_pv(v).iloc[0]
-    >>> int(r.visits), int(r.uv), int(r.pv), float(r.bounce_rate)
+    >>> int(r.visits), int(r.uv), int(r.pv), round(float(r.bounce_rate), 4)
     (3, 2, 6, 0.3333)
 
     Taught in 01_traffic §UV, PV and bounce.
@@ -46,7 +46,7 @@ def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = No
     out = g.groupby(["period", *keys], observed=True).agg(
         visits=("visitor_id", "size"), uv=("visitor_id", "nunique"),
         pv=("pageviews", "sum"), bounces=("bounced", "sum")).reset_index()
-    out["pv_per_visit"] = np.round(ratio(out["pv"], out["visits"]), 3)
+    out["pv_per_visit"] = ratio(out["pv"], out["visits"])
     return add_rate(out, "bounce_rate", "bounces", "visits")
 
 
@@ -86,11 +86,10 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
     out = add_rate(out, "cvr", "signups", "visits")
     out = add_rate(out, "buyer_rate", "buyers", "signups")
     paid = out["spend"] > 0
-    out["cpc"] = np.round(np.where(paid, ratio(out["spend"], out["clicks"]), np.nan), 2)
-    out["cpa"] = np.round(np.where(paid, ratio(out["spend"], out["signups"]), np.nan), 2)
-    out["revenue"] = out["revenue"].round(2)
-    out["roas"] = np.round(np.where(paid, ratio(out["revenue"], out["spend"]), np.nan), 3)
-    out["roi"] = np.round(out["roas"] - 1, 3)
+    out["cpc"] = np.where(paid, ratio(out["spend"], out["clicks"]), np.nan)
+    out["cpa"] = np.where(paid, ratio(out["spend"], out["signups"]), np.nan)
+    out["roas"] = np.where(paid, ratio(out["revenue"], out["spend"]), np.nan)
+    out["roi"] = out["roas"] - 1
     return out.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
 
 
@@ -102,7 +101,7 @@ def compare_pages(visits: pd.DataFrame, a: str = "lp_a", b: str = "lp_b",
 
     >>> v = pd.DataFrame({"landing_page": ["lp_a"] * 1000 + ["lp_b"] * 1000,
     ...                   "signed_up": [True] * 100 + [False] * 900 + [True] * 150 + [False] * 850})
-    >>> compare_pages(v)[["cvr_a", "cvr_b", "diff"]].iloc[0].tolist()
+    >>> compare_pages(v)[["cvr_a", "cvr_b", "diff"]].iloc[0].round(4).tolist()
     [0.1, 0.15, 0.05]
 
     Taught in 01_traffic §Landing page A vs B.
@@ -159,10 +158,10 @@ def conversion_drop(visits: pd.DataFrame, group: str = "channel",
         perm = [_best_split(*_shuffled(s, n, rng), min_days)[0] for _ in range(permutations)]
         p = (1 + sum(x >= stat for x in perm)) / (permutations + 1)
         before, after = s[:k].sum() / n[:k].sum(), s[k:].sum() / n[k:].sum()
-        rows.append({group: name, "change_date": d.index[k], "rate_before": round(before, 4),
-                     "rate_after": round(after, 4), "change": round(after - before, 4),
+        rows.append({group: name, "change_date": d.index[k], "rate_before": before,
+                     "rate_after": after, "change": after - before,
                      "visits_before": int(n[:k].sum()), "visits_after": int(n[k:].sum()),
-                     "lr_stat": round(stat, 2), "p_value": p, "significant": p < alpha})
+                     "lr_stat": stat, "p_value": p, "significant": p < alpha})
     out = pd.DataFrame(rows)
     if out.empty:
         raise ValueError(f"no {group} has ≥ {2 * min_days} days with visits; lower min_days")
@@ -193,7 +192,8 @@ def _best_split(s: np.ndarray, n: np.ndarray, min_days: int) -> tuple[float, int
 
 def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
                         since: str | None = None, max_change: float = 0.5,
-                        budget: float | None = None) -> pd.DataFrame:
+                        budget: float | None = None, lang: str | None = None
+                        ) -> pd.DataFrame:
     """Recommend daily spend per paid channel that buys the most signups for the budget.
 
     Per channel a Poisson regression (statsmodels GLM) of daily signups on log(spend)
@@ -201,6 +201,7 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
     b < 1 returns diminish, so the *marginal* CPA (cost of the next signup,
     = spend / (b × signups)) is above the average CPA. Spend moves from high to low
     marginal CPA until they are equal or a channel hits ±`max_change` of today's level.
+    Each row's `explanation` is written in `lang` (default: `ops.setup`'s).
 
     Taught in 01_traffic §Shifting budget.
     """
@@ -224,8 +225,8 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
         if len(d) < 14 or np.nanstd(per_signup) < 1e-9 * np.nanmean(per_signup):
             fixed.append(ch)   # too few days, or pay-per-signup (cost ∝ result): not a lever
             continue
-        t = (d["date"] - d["date"].min()).dt.days.to_numpy() / 30.0
-        X = sm.add_constant(np.column_stack([np.log(d["spend"].to_numpy()), t]))
+        months = (d["date"] - d["date"].min()).dt.days.to_numpy() / 30.0
+        X = sm.add_constant(np.column_stack([np.log(d["spend"].to_numpy()), months]))
         res = sm.GLM(d["signups"].to_numpy(), X, family=sm.families.Poisson()).fit()
         b = float(res.params[1])
         low, high = res.conf_int()[1]
@@ -255,7 +256,7 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
     out["recommended_spend"] = x
     out["change_pct"] = x / s0 - 1
     out["expected_signups"] = y0 * (x / s0) ** b
-    out["explanation"] = [_explain(r) for r in out.itertuples()]
+    out["explanation"] = [_explain(r, lang) for r in out.itertuples()]
     for ch in fixed:
         d = cd[cd["channel"] == ch].tail(28)
         out.loc[len(out)] = {
@@ -263,22 +264,16 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
             "signups_per_day": d["signups"].mean(), "recommended_spend": d["spend"].mean(),
             "change_pct": 0.0, "expected_signups": d["signups"].mean(),
             "cpa": float(ratio(d["spend"].sum(), d["signups"].sum())),
-            "explanation": f"keep {ch}: pays per result or has < 14 days of spend, so "
-                           "budget is not a lever here"}
-    money = ["spend_per_day", "cpa", "marginal_cpa", "recommended_spend"]
-    out[money] = out[money].round(2)
-    rest = ["signups_per_day", "elasticity", "elasticity_low", "elasticity_high",
-            "change_pct", "expected_signups"]
-    out[rest] = out[rest].round(3)
+            "explanation": t("traffic.budget.fixed", lang, channel=ch)}
     out["days"] = out["days"].astype("Int64")
     return out.sort_values("marginal_cpa", ignore_index=True, na_position="last")
 
 
-def _explain(r) -> str:
+def _explain(r, lang: str | None) -> str:
     direction = "raise" if r.change_pct > 0.01 else "cut" if r.change_pct < -0.01 else "keep"
-    return (f"{direction} {r.channel} by {abs(r.change_pct):.0%}: the next signup costs "
-            f"{r.marginal_cpa:.0f} CNY (average {r.cpa:.0f}); +1% spend → "
-            f"+{r.elasticity:.2f}% signups")
+    return t(f"traffic.budget.{direction}", lang, channel=r.channel,
+             change=abs(r.change_pct), marginal=r.marginal_cpa, cpa=r.cpa,
+             elasticity=r.elasticity)
 
 
 def _paths(visits: pd.DataFrame, caller: str) -> pd.DataFrame:
@@ -314,7 +309,7 @@ def attribution(visits: pd.DataFrame, first_last_share: float = 0.4) -> pd.DataF
     >>> v = pd.DataFrame({"visitor_id": [1, 1, 1, 2], "signed_up": [False, False, True, True],
     ...     "visit_time": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-01"]),
     ...     "channel": ["kol", "feed_ads", "sem", "sem"]})
-    >>> attribution(v).loc["sem"].tolist()
+    >>> attribution(v).loc["sem"].round(4).tolist()
     [1.0, 2.0, 1.3333, 1.4]
     """
     if not 0 <= first_last_share <= 0.5:
@@ -328,5 +323,5 @@ def attribution(visits: pd.DataFrame, first_last_share: float = 0.4) -> pd.DataF
         "first_touch": first.astype(float), "last_touch": last.astype(float),
         "linear": 1.0 / p["n"],
         "position_based": np.where(first | last, ends, middle_share)})
-    out = credit.groupby("channel").sum().round(4)
+    out = credit.groupby("channel").sum()
     return out.sort_values("last_touch", ascending=False)

@@ -288,7 +288,6 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     out = add_rate(out, "conversion", "users", "start_users")
     out = add_rate(out, "step_conversion", "users", "prev_users")
     out["drop_off"] = out["prev_users"] - out["users"]
-    out["median_minutes"] = out["median_minutes"].round(1)
     if by is not None:
         out = note_unmatched(out, "funnel entrants", lost, len(parts[0][0]), "funnel(by=...)")
     return out
@@ -434,11 +433,11 @@ def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
         "monetary_value": ratio(total - day_sum[first_of], n_days - 1),
         "recency_days": (stop - lastd).astype(int),
         "orders": np.bincount(cust, weights=np.bincount(day_index)).astype(int),
-        "revenue": total.round(2),
+        "revenue": total,
         "first_purchase": arrays.dates(first, like=orders[time]),
         "last_purchase": arrays.dates(lastd, like=orders[time])},
         index=pd.Index(customers, name=customer))
-    out["monetary_value"] = out["monetary_value"].fillna(0.0).round(4)
+    out["monetary_value"] = out["monetary_value"].fillna(0.0)
     return out
 
 
@@ -487,10 +486,8 @@ def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
         customers=("revenue", "size"), revenue=("revenue", "sum"),
         mean_recency_days=("recency_days", "mean"), mean_orders=("orders", "mean"))
     g = g.reset_index()
-    g["customer_share"] = (g["customers"] / g["customers"].sum()).round(4)
-    g["revenue_share"] = (g["revenue"] / g["revenue"].sum()).round(4)
-    g[["revenue", "mean_recency_days", "mean_orders"]] = \
-        g[["revenue", "mean_recency_days", "mean_orders"]].round(2)
+    g["customer_share"] = g["customers"] / g["customers"].sum()
+    g["revenue_share"] = g["revenue"] / g["revenue"].sum()
     return g.sort_values("revenue", ascending=False, ignore_index=True)
 
 
@@ -514,10 +511,10 @@ def referral(users: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([{
         "users": n, "inviters": int(events.loc[events["event"] == "invite", "user_id"].nunique()),
         "invites": invites, "referred_signups": len(referred),
-        "invites_per_user": round(invites / n, 4) if n else np.nan,
-        "invite_conversion": round(len(referred) / invites, 4) if invites else np.nan,
-        "k_factor": round(len(referred) / n, 4) if n else np.nan,
-        "cycle_time_days": round(cycle.dt.total_seconds().median() / 86400, 1)}])
+        "invites_per_user": invites / n if n else np.nan,
+        "invite_conversion": len(referred) / invites if invites else np.nan,
+        "k_factor": len(referred) / n if n else np.nan,
+        "cycle_time_days": cycle.dt.total_seconds().median() / 86400}])
 
 
 # ------------------------------------------------------------------ revenue
@@ -537,10 +534,9 @@ def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
     out = active.to_frame().join(o, how="left").fillna(0).reset_index(names="period")
     out[["paying_users", "orders"]] = out[["paying_users", "orders"]].astype(int)
     out = add_rate(out, "paying_rate", "paying_users", "active_users")
-    out["arpu"] = np.round(ratio(out["revenue"], out["active_users"]), 2)
-    out["arppu"] = np.round(ratio(out["revenue"], out["paying_users"]), 2)
-    out["aov"] = np.round(ratio(out["revenue"], out["orders"]), 2)
-    out["revenue"] = out["revenue"].round(2)
+    out["arpu"] = ratio(out["revenue"], out["active_users"])
+    out["arppu"] = ratio(out["revenue"], out["paying_users"])
+    out["aov"] = ratio(out["revenue"], out["orders"])
     return out
 
 
@@ -555,7 +551,7 @@ def churn_risk_rules(summary: pd.DataFrame, min_days: int = 45, gap_multiple: fl
     """
     require(summary, ["frequency", "recency", "recency_days"], "churn_risk_rules")
     out = summary.copy()
-    out["avg_gap_days"] = np.round(ratio(out["recency"], out["frequency"]), 1)
+    out["avg_gap_days"] = ratio(out["recency"], out["frequency"])
     limit = np.fmax(min_days, gap_multiple * out["avg_gap_days"].fillna(0))
     out["at_risk"] = out["recency_days"] > limit
     out["reason"] = [t("users.churn.silent", lang, days=d, limit=int(round(x))) if risky
@@ -594,7 +590,7 @@ def churn_model(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
         raise ValueError("churn_model: the label has one value only; widen the data range")
     result = smf.logit("churned ~ early_active_days + early_purchase + C(channel)",
                        data=u).fit(disp=False)
-    u["churn_probability"] = result.predict(u).round(4)
+    u["churn_probability"] = result.predict(u)
     table = note_unmatched(u.reset_index(drop=True), "events", lost_events, len(events),
                            "churn_model")
     return result, note_unmatched(table, "orders", lost_orders, len(orders), "churn_model")

@@ -4,7 +4,18 @@ matplotlib.use("Agg")   # in-process only: never exported to notebook kernels
 
 import pytest  # noqa: E402
 
-from opshelpers import io, synth  # noqa: E402
+from opshelpers import i18n, io, synth  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Every test starts in English, and the language is put back afterwards: the suite
+    asserts English texts; the Chinese twins are checked by the catalogue tests
+    (test_i18n.py) and test_io_messages.py."""
+    before = i18n.language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
 
 
 @pytest.fixture(scope="session")

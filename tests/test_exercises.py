@@ -1,20 +1,17 @@
 """ops.check(): right answers pass, declared mistakes are named, nothing reveals or fakes
 the expected value, and no function hands out an answer for a question id."""
 
-import importlib
-import inspect
-import pkgutil
+import json
 import re
-import signal
+import subprocess
+import sys
+from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-import opshelpers
 import opshelpers as ops
-from opshelpers import answers
 from opshelpers.answers import Spec, score
 from opshelpers.exercises import QUESTIONS, Data, feedback
 
@@ -197,56 +194,14 @@ def test_unknown_question_is_named():
 
 
 # ---------------------------------------------------------------- no answer key
-def _functions():
-    for info in pkgutil.walk_packages(opshelpers.__path__, "opshelpers."):
-        if info.name in ("opshelpers.__main__", "opshelpers.cli"):
-            continue
-        module = importlib.import_module(info.name)
-        for name, fn in list(vars(module).items()):
-            if inspect.isfunction(fn) and fn.__module__ == module.__name__:
-                yield f"{info.name}.{name}", fn
-
-
-class _Timeout(Exception):
-    pass
-
-
-def _call(fn, *args):
-    def stop(*_):
-        raise _Timeout
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)
-    try:
-        return fn(*args)
-    except BaseException:      # noqa: BLE001 — anything that fails did not answer
-        return None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        plt.close("all")                           # plotting helpers draw figures
-
-
-def _holds(result, q, expected) -> bool:
-    items = [result]
-    if isinstance(result, dict):
-        items += list(result.values())
-    elif isinstance(result, (list, tuple)):
-        items += list(result)
-    return any(score(q.spec, expected, item).passed for item in items
-               if not answers.unanswered(item))
-
-
-def test_no_function_returns_an_answer_for_a_question_id(tmp_path, monkeypatch, solved):
-    monkeypatch.chdir(tmp_path)                    # whatever a call writes lands here
-    questions = [QUESTIONS[qid] for qid in ("q1_kol_march_signups", "q3_buyer_share",
-                                            "q4_coupon_median_paid", "q5_xhs_drop_date",
-                                            "q2_best_buyer_rate_channel")]   # every kind
-    found = []
-    for name, fn in _functions():
-        for q in questions:
-            for args in [(q.qid,), (q.qid, DATA)]:
-                result = _call(fn, *args)
-                if result is not None and _holds(result, q, solved[q.qid]):
-                    found.append((name, q.qid, len(args)))
-    assert found == []
+def test_no_function_returns_an_answer_for_a_question_id(tmp_path):
+    """Every function of the installed package, called with a question id (and the data),
+    in a process of its own: a call cut short by the time limit can leave a module
+    half-imported, which must not leak into the other tests."""
+    probe = Path(__file__).with_name("answer_key_probe.py")
+    done = subprocess.run([sys.executable, str(probe)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["functions"] > 300 and report["questions"] == 5
+    assert report["found"] == []

@@ -367,7 +367,8 @@ def test_report_counts_each_bad_row_once(tmp_path, capsys):
 
     rows = ["1,2026-01-01 10:00,app_open"] * 4 + ["1,bad,app_open"] * 3 + ["1,2026-01-01,"] * 3
     path = _write(tmp_path, "user_id,event_time,event\n" + "\n".join(rows) + "\n")
-    code = main(["report", "funnel", "--data", str(path), "--out", str(tmp_path / "r.html")])
+    code = main(["report", "funnel", "--lang", "en", "--data", str(path), "--out",
+                 str(tmp_path / "r.html")])
     assert code == 2
     assert "6 of 10 rows cannot be used" in capsys.readouterr().err
 

@@ -67,28 +67,32 @@ def test_show_code_and_params(tmp_path):
 
 def test_bad_inputs_give_one_clear_message(tmp_path, capsys):
     renamed = _export("events", {"user_id": "uid"}, tmp_path)
-    assert main(["report", "retention", "--data", str(renamed), "--out",
+    assert main(["report", "--lang", "en", "retention", "--data", str(renamed), "--out",
                  str(tmp_path / "x.html")]) == 2
     err = capsys.readouterr().err
     assert "missing required column(s)" in err and "--map user_id=uid" in err
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    assert main(["report", "rfm", "--data", str(empty), "--out", str(tmp_path / "x.html")]) == 2
+    assert main(["report", "--lang", "en", "rfm", "--data", str(empty), "--out", str(tmp_path / "x.html")]) == 2
     assert "is empty" in capsys.readouterr().err
     garbage = tmp_path / "g.csv"
     garbage.write_bytes(b"user_id,event_time\n1,\x81\x30\xff\xff\n")
-    assert main(["report", "retention", "--data", str(garbage), "--out",
+    assert main(["report", "--lang", "en", "retention", "--data", str(garbage), "--out",
                  str(tmp_path / "x.html")]) == 2
     assert "cannot be decoded" in capsys.readouterr().err
     wrong = tmp_path / "w.csv"
     pd.DataFrame({"user_id": [1, 2, 3], "event_time": ["x", "y", "2026-01-01"]}).to_csv(
         wrong, index=False)
-    assert main(["report", "retention", "--data", str(wrong), "--out",
+    assert main(["report", "--lang", "en", "retention", "--data", str(wrong), "--out",
                  str(tmp_path / "x.html")]) == 2
     assert "2 of 3 rows cannot be used (worst: column 'event_time' have an unparseable date" in \
         capsys.readouterr().err
-    assert main(["report", "nope", "--out", str(tmp_path / "x.html")]) == 2
-    assert main(["report", "retention", "--param", "colour=red",
+    assert main(["report", "retention", "--data", str(wrong), "--out",
+                 str(tmp_path / "x.html")]) == 2                    # 中文 by default
+    assert "w.csv：3 行里有 2 行无法使用（最多的问题：列 'event_time' 日期无法解析" in \
+        capsys.readouterr().err
+    assert main(["report", "--lang", "en", "nope", "--out", str(tmp_path / "x.html")]) == 2
+    assert main(["report", "--lang", "en", "retention", "--param", "colour=red",
                  "--out", str(tmp_path / "x.html")]) == 2
     assert "has no parameter(s) ['colour']" in capsys.readouterr().err
 
@@ -102,7 +106,7 @@ def test_dropped_rows_are_listed_in_the_report(tmp_path):
     assert len(data) == 1998 and problems["n_rows"].tolist() == [2]
     assert main(["report", "retention", "--data", str(path), "--out",
                  str(tmp_path / "r.html")]) == 0
-    assert "unparseable date" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "日期无法解析" in (tmp_path / "r.html").read_text(encoding="utf-8")   # zh default
 
 
 def test_list(capsys):

@@ -91,7 +91,8 @@ def test_conversion_drop_on_a_planted_toy():
 
 
 def test_budget_reallocation_recovers_elasticities_and_moves_money(data, truths):
-    out = traffic.budget_reallocation(data["channel_daily"], data["visits"]).set_index("channel")
+    out = traffic.budget_reallocation(data["channel_daily"], data["visits"],
+                                      lang="en").set_index("channel")
     planted = truths.planted["traffic"]["elasticity"]
     for ch, e in planted.items():
         assert out.loc[ch, "elasticity_low"] - 0.05 < e < out.loc[ch, "elasticity_high"] + 0.05
@@ -100,6 +101,15 @@ def test_budget_reallocation_recovers_elasticities_and_moves_money(data, truths)
     assert out["expected_signups"].sum() > out["signups_per_day"].sum()
     assert out.loc["referral", "change_pct"] == 0                # pay-per-result: untouched
     assert (out["change_pct"].abs() <= 0.5 + 1e-9).all()
+    sem = out.loc["sem"]
+    assert sem["explanation"] == (f"cut sem by {abs(sem['change_pct']):.0%}: the next signup "
+                                  f"costs {sem['marginal_cpa']:.0f} CNY (average "
+                                  f"{sem['cpa']:.0f}); +1% spend → +{sem['elasticity']:.2f}% "
+                                  "signups")
+    zh = traffic.budget_reallocation(data["channel_daily"], data["visits"], lang="zh")
+    assert zh.set_index("channel").loc["sem", "explanation"].startswith(
+        f"sem 减投 {abs(sem['change_pct']):.0%}：下一个注册的成本")
+    assert zh.set_index("channel").loc["referral", "explanation"].startswith("referral 保持不变")
 
 
 def test_attribution_by_hand_and_conserves_signups(data):
@@ -108,8 +118,8 @@ def test_attribution_by_hand_and_conserves_signups(data):
                                                     "2026-01-01", "2026-01-01"]),
                       "channel": ["kol", "feed_ads", "sem", "sem", "seo"]})
     out = traffic.attribution(v)
-    assert out.loc["kol"].tolist() == [1.0, 0.0, 0.3333, 0.4]
-    assert out.loc["feed_ads"].tolist() == [0.0, 0.0, 0.3333, 0.2]
+    assert out.loc["kol"].tolist() == pytest.approx([1.0, 0.0, 1 / 3, 0.4], abs=1e-12)
+    assert out.loc["feed_ads"].tolist() == pytest.approx([0.0, 0.0, 1 / 3, 0.2], abs=1e-12)
     assert "seo" not in out.index                               # never converted
     full = traffic.attribution(data["visits"])
     signups = int(data["visits"]["signed_up"].sum())

@@ -158,10 +158,9 @@ def check_all(namespace: Mapping, lesson: str, lang: str | None = None) -> None:
                for q in QUESTIONS.values() if q.lesson == lesson]
     if not results:
         raise KeyError(t("check.no_lesson", lang, lesson=lesson))
-    for _, message in results:
-        print(message)
     graded = [status for status, _ in results if status != "open"]
-    print(t("check.summary", lang, passed=graded.count("passed"), total=len(graded)))
+    summary = t("check.summary", lang, passed=graded.count("passed"), total=len(graded))
+    print("\n".join([message for _, message in results] + [summary]))   # one write
 
 
 # importing a lesson's module registers its questions
