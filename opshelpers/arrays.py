@@ -17,7 +17,35 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["active_pairs", "day_numbers", "dates", "ticks", "from_ticks", "duration_ticks",
-           "ids", "dense_codes", "user_codes", "positions", "sort_by_user"]
+           "ids", "dense_codes", "user_codes", "positions", "sort_by_user", "PERIODS",
+           "check_period", "period_start"]
+
+PERIODS = ("D", "W", "M", "Q", "Y")   # day, week (Monday–Sunday), month, quarter, year
+
+
+def check_period(freq, name: str = "freq") -> str:
+    """`freq` if it is one of PERIODS, else a ValueError naming the parameter.
+
+    >>> check_period("W")
+    'W'
+    """
+    if not isinstance(freq, str) or freq not in PERIODS:
+        from .i18n import t
+
+        raise ValueError(t("arrays.bad_period", name=name, given=freq))
+    return freq
+
+
+def period_start(times: pd.Series, freq: str, name: str = "freq") -> pd.Series:
+    """The first day of the calendar period (D, W = Monday, M, Q, Y) each time falls in:
+    the one way every helper buckets time into periods.
+
+    >>> t = pd.Series(pd.to_datetime(["2026-03-04 10:00", "2026-03-08 23:59"]))
+    >>> period_start(t, "W").dt.strftime("%a %m-%d").tolist(), period_start(t, "D").dt.day.tolist()
+    (['Mon 03-02', 'Mon 03-02'], [4, 8])
+    """
+    check_period(freq, name)
+    return times.dt.normalize() if freq == "D" else times.dt.to_period(freq).dt.start_time
 
 
 def _naive(times: pd.Series) -> pd.Series:

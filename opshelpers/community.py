@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
+from . import arrays
 from .io import load_word_list
 from .metrics import add_rate, ratio, require
 from .quality import note_unmatched, unmatched_rows
@@ -48,6 +49,7 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
     require(daily, ["date", "group_id", "user_id", "messages", "checkins"], "group_health")
     last = daily["date"].max()
     _check_members(members, last, "group_health")
+    arrays.check_period(freq)
     start = min(members["join_date"].min(), daily["date"].min()).to_period(freq)
     periods = pd.period_range(start, last.to_period(freq), freq=freq)
     rows = []
@@ -71,7 +73,7 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
                          "leaves": int((leaves["group_id"] == gid).sum())})
     out = pd.DataFrame(rows)
     active = daily[(daily["messages"] > 0) | (daily["checkins"] > 0)]
-    act = (active.assign(period=active["date"].dt.to_period(freq).dt.start_time)
+    act = (active.assign(period=arrays.period_start(active["date"], freq))
            .groupby(["period", "group_id"])["user_id"].nunique().rename("active_members"))
     out = out.join(act, on=["period", "group_id"])
     out["active_members"] = out["active_members"].fillna(0).astype(int)
@@ -275,7 +277,7 @@ def points_liability(ledger: pd.DataFrame, cny_per_point: float = 0.01, freq: st
                      ) -> pd.DataFrame:
     """Points issued, redeemed and outstanding per period, and the liability in CNY."""
     require(ledger, ["event_time", "points"], "points_liability")
-    p = ledger.assign(period=ledger["event_time"].dt.to_period(freq).dt.start_time)
+    p = ledger.assign(period=arrays.period_start(ledger["event_time"], freq))
     g = p.groupby("period")["points"]
     out = pd.DataFrame({"issued": g.apply(lambda x: x[x > 0].sum()),
                         "redeemed": g.apply(lambda x: -x[x < 0].sum())}).reset_index()
@@ -365,7 +367,7 @@ def theme_trend(tagged: pd.DataFrame, freq: str = "W", time: str = "created_time
     if not cols:
         raise KeyError("no theme_ columns: run tag_themes first")
     require(tagged, [time, "sentiment"], "theme_trend")
-    per = tagged[time].dt.to_period(freq).dt.start_time
+    per = arrays.period_start(tagged[time], freq)
     rows = []
     for c in cols:
         g = tagged.groupby(per)

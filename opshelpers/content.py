@@ -14,8 +14,10 @@ import re
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 import statsmodels.formula.api as smf
 
+from . import arrays
 from .io import load_word_list
 from .metrics import add_rate, ratio, require
 
@@ -138,16 +140,17 @@ def topic_performance(posts: pd.DataFrame, rate: str = "shares") -> pd.DataFrame
 def viral_posts(posts: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
     """Posts far above their platform's robust baseline (爆款).
 
-    robust_z = (log reads − platform median) / (1.4826 × MAD) on log reads; flagged
+    robust_z = (log reads − platform median) / MAD on log reads, the MAD scaled to a
+    normal's standard deviation (scipy's `median_abs_deviation(scale="normal")`); flagged
     when above `threshold`. `multiple` = reads ÷ platform median reads.
     """
     require(posts, ["platform", "reads"], "viral_posts")
     logr = np.log1p(posts["reads"].astype(float))
     grp = logr.groupby(posts["platform"], observed=True)
     med = grp.transform("median")
-    mad = (logr - med).abs().groupby(posts["platform"], observed=True).transform("median")
+    mad = grp.transform(lambda x: stats.median_abs_deviation(x, scale="normal"))
     out = posts.copy()
-    out["robust_z"] = ratio(logr - med, 1.4826 * mad)
+    out["robust_z"] = ratio(logr - med, mad)
     out["multiple"] = ratio(posts["reads"], posts.groupby(
         "platform", observed=True)["reads"].transform("median"))
     return out[out["robust_z"] > threshold].sort_values("robust_z", ascending=False)
@@ -219,7 +222,7 @@ def cadence(plan: pd.DataFrame, freq: str = "W", time: str = "publish_time",
             by: str = "platform") -> pd.DataFrame:
     """Posts per period and platform (a content calendar's rhythm), zeros included."""
     require(plan, [time, by], "cadence")
-    per = plan[time].dt.to_period(freq).dt.start_time
+    per = arrays.period_start(plan[time], freq)
     return plan.groupby([per.rename("period"), by], observed=True).size().unstack(
         fill_value=0)
 

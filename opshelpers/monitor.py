@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from statsmodels.tsa.seasonal import STL
 
 from . import arrays
@@ -27,9 +28,8 @@ def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd
     """
     require(events, ["user_id", "event_time", "event"], "kpi_table(events)")
     require(orders, ["user_id", "order_time", "gmv", "paid"], "kpi_table(orders)")
-    per = (lambda t: t.dt.normalize()) if freq == "D" else \
-        (lambda t: t.dt.to_period(freq).dt.start_time)
-    e_p, o_p = per(events["event_time"]), per(orders["order_time"])
+    e_p = arrays.period_start(events["event_time"], freq)
+    o_p = arrays.period_start(orders["order_time"], freq)
     out = pd.DataFrame({
         "active_users": events.groupby(e_p)["user_id"].nunique(),
         "new_users": events[events["event"] == "signup"].groupby(
@@ -128,7 +128,7 @@ def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
     """Flag days far from what trend and weekly seasonality predict (STL + robust z).
 
     A robust STL (statsmodels) splits the series into trend, weekly seasonal and
-    residual; residuals are scaled by 1.4826 × MAD into z. A day is flagged when
+    residual; residuals are scaled by the normal-consistent MAD (scipy) into z. A day is flagged when
     |z| > threshold (a spike or dip), or when it lies in a run of `sustained` days
     whose mean z × √sustained exceeds `sustained_threshold` (a week-long dip that no
     single day shows clearly), with its own z of the same sign beyond 1. Days inside `known_events` (campaigns, holidays) are marked
@@ -147,8 +147,8 @@ def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
     res = STL(s.to_numpy(), period=period, trend=trend, robust=True).fit()
     resid = pd.Series(res.resid, s.index)
     expected = s - resid
-    mad = (resid - resid.median()).abs().median()
-    scale = 1.4826 * mad if mad > 0 else resid.std()
+    mad = stats.median_abs_deviation(resid, scale="normal")   # robust σ of the residual
+    scale = mad if mad > 0 else resid.std()
     z = (resid - resid.median()) / scale
     run = z.rolling(sustained, center=True, min_periods=sustained).mean() * np.sqrt(sustained)
     in_run = pd.Series(False, index=s.index)

@@ -14,15 +14,12 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize
 
+from . import arrays
 from .metrics import add_rate, ratio, require, two_proportions
 from .i18n import t
 
 __all__ = ["uv_pv", "channel_report", "compare_pages", "conversion_drop",
            "budget_reallocation", "attribution", "touch_paths"]
-
-
-def _period(times: pd.Series, freq: str) -> pd.Series:
-    return times.dt.to_period(freq).dt.start_time if freq != "D" else times.dt.normalize()
 
 
 def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = None
@@ -41,7 +38,7 @@ def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = No
     require(visits, ["visit_time", "visitor_id", "pageviews", "bounced"], "uv_pv")
     keys = ([by] if isinstance(by, str) else list(by or []))
     require(visits, keys, "uv_pv(by=...)")
-    g = visits.assign(period=_period(visits["visit_time"], freq),
+    g = visits.assign(period=arrays.period_start(visits["visit_time"], freq),
                       bounced=visits["bounced"].astype(bool))
     out = g.groupby(["period", *keys], observed=True).agg(
         visits=("visitor_id", "size"), uv=("visitor_id", "nunique"),

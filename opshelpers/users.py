@@ -73,16 +73,19 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
     Taught in 02_users §Lifecycle.
     """
     require(users, ["user_id", "signup_time"], "lifecycle(users)")
+    arrays.check_period(freq)
     if churn_after < 2:
         raise ValueError("churn_after must be ≥ 2 periods")
     unmatched = unmatched_rows(users["user_id"], events["user_id"], "users", "events")
     act = active_days(events)
     act = act[act["user_id"].isin(users["user_id"])] if unmatched else act
-    start = act["date"].min().to_period(freq)
+    # the first period is the earliest signup's or event's: a user may sign up before
+    # any event in the data (an index below 0 would wrap to the last period)
+    start = min(act["date"].min(), users["signup_time"].min()).to_period(freq)
     act_p = pd.DataFrame({"user_id": act["user_id"].to_numpy(),
                           "p": _period_index(act["date"], freq, start)}).drop_duplicates()
     signup_p = _period_index(users["signup_time"], freq, start)
-    last_p = int(act_p["p"].max())
+    last_p = int(max(act_p["p"].max(), signup_p.max()))
     span = last_p - signup_p + 1
     uid = np.repeat(users["user_id"].to_numpy(), span)
     p = np.repeat(signup_p, span) + np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
@@ -170,8 +173,7 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
             hit = furthest >= d
         eligible = signup + d <= last
         per_user[f"e{d}"], per_user[f"r{d}"] = eligible, hit & eligible
-    cohorts = (users["signup_time"].dt.to_period(cohort).dt.start_time if cohort != "D"
-               else users["signup_time"].dt.normalize())
+    cohorts = arrays.period_start(users["signup_time"], cohort, "cohort")
     keys = ["cohort"] + ([by] if by else [])
     frame = pd.DataFrame({"cohort": cohorts.to_numpy(), **per_user})
     if by:
@@ -526,10 +528,9 @@ def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
     """
     _check_events(events, "revenue_metrics")
     require(orders, ["user_id", "order_time", "paid"], "revenue_metrics(orders)")
-    per = lambda t: t.dt.to_period(freq).dt.start_time  # noqa: E731
-    active = events.groupby(per(events["event_time"]))["user_id"].nunique().rename(
-        "active_users")
-    o = orders.groupby(per(orders["order_time"])).agg(
+    active = events.groupby(arrays.period_start(events["event_time"], freq))["user_id"] \
+        .nunique().rename("active_users")
+    o = orders.groupby(arrays.period_start(orders["order_time"], freq)).agg(
         paying_users=("user_id", "nunique"), orders=("paid", "size"), revenue=("paid", "sum"))
     out = active.to_frame().join(o, how="left").fillna(0).reset_index(names="period")
     out[["paying_users", "orders"]] = out[["paying_users", "orders"]].astype(int)

@@ -109,3 +109,16 @@ def test_calendar_gaps_by_hand():
     gaps = ct.calendar_gaps(plan, max_gap_days=3)
     assert gaps[["days_without_post"]].values.tolist() == [[6]]
     assert ct.cadence(plan).sum().sum() == 3
+
+
+def test_robust_z_is_the_normal_consistent_mad_by_hand():
+    from scipy.stats import norm
+
+    reads = [100, 120, 90, 110, 5000, 95, 105]
+    posts = pd.DataFrame({"platform": ["douyin"] * 7, "reads": reads})
+    out = ct.viral_posts(posts, threshold=0)
+    logr = np.log1p(np.array(reads, float))
+    sigma = np.median(np.abs(logr - np.median(logr))) / norm.ppf(0.75)
+    z = (logr - np.median(logr)) / sigma
+    assert out["robust_z"].to_numpy() == pytest.approx(np.sort(z[z > 0])[::-1], rel=1e-12)
+    assert out.index[0] == 4                                  # the 5,000-read post

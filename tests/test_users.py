@@ -213,3 +213,24 @@ def test_missing_columns_are_named():
         us.rfm_summary(pd.DataFrame({"user_id": [1], "order_time": T(["2026-01-01"])}))
     with pytest.raises(ValueError, match="kind must be 'n_day' or 'unbounded'"):
         us.retention(users, events, kind="rolling")
+
+
+@pytest.mark.parametrize("weeks_early", [1, 5])
+def test_lifecycle_counts_a_signup_before_the_first_event(weeks_early):
+    """A signed up `weeks_early` weeks before any event in the data, active in week 0
+    (2026-01-05); B signs up and is active in week 0. Nobody may be counted twice."""
+    signup_a = pd.Timestamp("2026-01-05") - pd.Timedelta(weeks=weeks_early)
+    users = pd.DataFrame({"user_id": [1, 2],
+                          "signup_time": [signup_a, pd.Timestamp("2026-01-06")]})
+    events = pd.DataFrame({"user_id": [1, 2], "event": ["app_open"] * 2,
+                           "event_time": pd.to_datetime(["2026-01-06", "2026-01-07"])})
+    out = us.lifecycle(users, events, freq="W", churn_after=10)
+    out = out[out["users"] > 0]
+    per_week = out.groupby("period")["users"].sum()
+    assert (per_week.loc[:"2026-01-04"] == 1).all()          # only A exists before week 0
+    assert per_week.loc["2026-01-05"] == 2
+    week0 = out[out["period"] == "2026-01-05"].set_index("state")["users"].to_dict()
+    assert week0 == {"new": 1, "resurrected": 1}
+    first = out[out["period"] == out["period"].min()]
+    assert first["state"].tolist() == ["new"] and first["period"].iloc[0] == \
+        signup_a.to_period("W").start_time
