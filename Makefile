@@ -31,11 +31,11 @@ lab-en: data
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/en/00_start_here.ipynb
 
 test: data
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup tests --doctest-modules opshelpers
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) $(EDITIONS)
 
 unit: data
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup tests --doctest-modules opshelpers
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 nbval: data
 	$(PY) -m pytest -n $(WORKERS) --dist loadscope $(NBVAL) $(EDITIONS)

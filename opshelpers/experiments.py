@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_effectsize
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
 
 from .metrics import require, two_proportions
 from .quality import note_excluded
@@ -103,7 +103,9 @@ def user_outcomes(assignments: pd.DataFrame, orders: pd.DataFrame, experiment: s
 
 
 def _ratio_ci(mean_a, var_a, n_a, mean_b, var_b, n_b, alpha=0.05):
-    """Delta-method CI for the relative lift mean_b / mean_a − 1."""
+    """Delta-method CI for the relative lift mean_b / mean_a − 1 (NaN when mean_a is 0)."""
+    if mean_a == 0 or mean_b == 0:
+        return np.nan, np.nan, np.nan
     r = mean_b / mean_a
     se = r * np.sqrt(var_b / (n_b * mean_b ** 2) + var_a / (n_a * mean_a ** 2))
     z = stats.norm.ppf(1 - alpha / 2)
@@ -112,15 +114,26 @@ def _ratio_ci(mean_a, var_a, n_a, mean_b, var_b, n_b, alpha=0.05):
 
 def conversion_test(outcomes: pd.DataFrame, control: str = "A", treatment: str = "B",
                     metric: str = "converted", alpha: float = 0.05) -> pd.DataFrame:
-    """Two-proportion z-test with absolute (Newcombe) and relative (delta) lift CIs."""
+    """Two-proportion z-test with absolute (Newcombe, Wald) and relative lift CIs; the
+    relative CI is statsmodels' for the ratio of two proportions (log-adjusted).
+    With no conversions in the control arm the relative lift is undefined: NaN, and
+    `note` says why."""
     g = _groups(outcomes, metric, control, treatment)
-    r = two_proportions(int(g[control].sum()), len(g[control]),
-                        int(g[treatment].sum()), len(g[treatment]), alpha=alpha)
-    pa, pb = r["rate_a"], r["rate_b"]
-    rel, lo, hi = _ratio_ci(g[control].mean(), pa * (1 - pa), len(g[control]),
-                            g[treatment].mean(), pb * (1 - pb), len(g[treatment]), alpha)
-    r.update(relative_lift=rel, relative_low=lo, relative_high=hi)
-    return pd.DataFrame([{"metric": metric, **r}])
+    sa, na, sb, nb = int(g[control].sum()), len(g[control]), int(g[treatment].sum()), \
+        len(g[treatment])
+    r = two_proportions(sa, na, sb, nb, alpha=alpha)
+    note = ""
+    if sa == 0:
+        lo = hi = np.nan
+        note = t("experiments.note.zero_control", metric=metric)
+    else:
+        lo, hi = (x - 1 for x in confint_proportions_2indep(
+            sb, nb, sa, na, compare="ratio", method="log-adjusted", alpha=alpha))
+    r.update(relative_low=float(lo), relative_high=float(hi))
+    order = ["n_a", "success_a", "rate_a", "n_b", "success_b", "rate_b", "diff", "diff_low",
+             "diff_high", "diff_low_wald", "diff_high_wald", "relative_lift", "relative_low",
+             "relative_high", "z", "p_value"]
+    return pd.DataFrame([{"metric": metric, **{k: r[k] for k in order}, "note": note}])
 
 
 def _groups(outcomes, metric, control, treatment):
@@ -139,15 +152,17 @@ def mean_test(outcomes: pd.DataFrame, metric: str = "revenue", control: str = "A
     """Welch t-test (scipy) on a per-user metric; absolute and relative (delta) CIs."""
     g = _groups(outcomes, metric, control, treatment)
     a, b = g[control], g[treatment]
-    t = stats.ttest_ind(b, a, equal_var=False)
-    ci = t.confidence_interval(1 - alpha)
+    welch = stats.ttest_ind(b, a, equal_var=False)
+    ci = welch.confidence_interval(1 - alpha)
     rel, lo, hi = _ratio_ci(a.mean(), a.var(ddof=1), len(a), b.mean(), b.var(ddof=1),
                             len(b), alpha)
+    note = t("experiments.note.zero_control", metric=metric) if a.mean() == 0 else ""
     return pd.DataFrame([{"metric": metric, "n_a": len(a), "mean_a": a.mean(),
                           "n_b": len(b), "mean_b": b.mean(), "diff": b.mean() - a.mean(),
                           "diff_low": ci.low, "diff_high": ci.high, "relative_lift": rel,
                           "relative_low": lo, "relative_high": hi,
-                          "t": t.statistic, "p_value": t.pvalue}])
+                          "t": welch.statistic, "df": float(welch.df), "p_value": welch.pvalue,
+                          "note": note}])
 
 
 def cuped(outcomes: pd.DataFrame, metric: str = "revenue", covariate: str = "pre_revenue",

@@ -55,7 +55,8 @@ def require(df: pd.DataFrame, columns, what: str) -> None:
 
 def two_proportions(success_a: int, n_a: int, success_b: int, n_b: int,
                     alpha: float = 0.05) -> dict:
-    """B vs A: rates, difference with Newcombe CI, relative lift, z-test (statsmodels).
+    """B vs A: rates, difference with Newcombe's CI (and the Wald CI beside it, as most
+    tools report it), relative lift, z-test (statsmodels).
 
     >>> r = two_proportions(100, 1000, 150, 1000)
     >>> round(r["diff"], 10), r["p_value"] < 0.01
@@ -67,9 +68,12 @@ def two_proportions(success_a: int, n_a: int, success_b: int, n_b: int,
     z, p = proportions_ztest([success_b, success_a], [n_b, n_a])
     low, high = confint_proportions_2indep(success_b, n_b, success_a, n_a, compare="diff",
                                            method="newcomb", alpha=alpha)
+    wald_low, wald_high = confint_proportions_2indep(success_b, n_b, success_a, n_a,
+                                                     compare="diff", method="wald", alpha=alpha)
     ra, rb = success_a / n_a, success_b / n_b
     return {"n_a": int(n_a), "success_a": int(success_a), "rate_a": ra,
             "n_b": int(n_b), "success_b": int(success_b), "rate_b": rb,
             "diff": rb - ra, "diff_low": float(low), "diff_high": float(high),
+            "diff_low_wald": float(wald_low), "diff_high_wald": float(wald_high),
             "relative_lift": rb / ra - 1 if ra > 0 else np.nan,
             "z": float(z), "p_value": float(p)}

@@ -168,3 +168,38 @@ def test_pace_monitor_by_hand():
     assert at10["target_pace"] == 50.0 and at10["cumulative_gmv"] == 40.0
     assert at10["alert"]                          # 0.8 < 0.9
     assert pm["target_pace"].iloc[-1] == 100.0
+
+
+def test_zero_control_conversions_are_undefined_with_a_reason_and_no_warning():
+    import warnings
+
+    d = pd.DataFrame({"variant": ["A"] * 100 + ["B"] * 100,
+                      "converted": [0] * 100 + [1] * 10 + [0] * 90})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = ex.conversion_test(d).iloc[0]
+        m = ex.mean_test(d.assign(revenue=d["converted"] * 9.9)).iloc[0]
+    assert np.isnan(r["relative_lift"]) and np.isnan(r["relative_low"])
+    assert r["note"].startswith("relative lift undefined: the control arm's converted is 0")
+    assert np.isnan(m["relative_lift"]) and m["note"].startswith("relative lift undefined")
+    assert r["diff"] == pytest.approx(0.1, abs=1e-15) and np.isfinite(r["diff_low"])
+
+
+def test_wald_beside_newcombe_welch_df_and_the_ratio_ci_match_statsmodels_and_scipy():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    d = pd.DataFrame({"variant": ["A"] * 1000 + ["B"] * 800,
+                      "converted": [1] * 100 + [0] * 900 + [1] * 150 + [0] * 650})
+    r = ex.conversion_test(d).iloc[0]
+    wald = confint_proportions_2indep(150, 800, 100, 1000, compare="diff", method="wald")
+    ratio = confint_proportions_2indep(150, 800, 100, 1000, compare="ratio")
+    assert (r["diff_low_wald"], r["diff_high_wald"]) == pytest.approx(wald, rel=1e-12)
+    assert (r["relative_low"] + 1, r["relative_high"] + 1) == pytest.approx(ratio, rel=1e-12)
+    assert r["relative_lift"] == pytest.approx(150 / 800 / 0.1 - 1, rel=1e-12)
+    y = d.assign(revenue=np.arange(len(d)) % 7 * 1.5)
+    m = ex.mean_test(y).iloc[0]
+    a, b = y.loc[y["variant"] == "A", "revenue"], y.loc[y["variant"] == "B", "revenue"]
+    va, vb = a.var() / len(a), b.var() / len(b)
+    welch_df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    assert m["df"] == pytest.approx(welch_df, rel=1e-12)                 # by hand
+    assert m["note"] == ""
