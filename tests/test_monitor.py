@@ -18,10 +18,21 @@ def kpis(s):
     return mo.kpi_table(s["events"], s["orders"])
 
 
-def test_kpi_table_identity_and_comparisons(kpis):
+def test_kpi_table_factors_match_a_computation_from_the_raw_tables(kpis, s):
     k = kpis.set_index("period")
-    tree = k["active_users"] * k["paying_rate"] * k["orders_per_payer"] * k["aov"]
-    np.testing.assert_allclose(tree, k["gmv"], rtol=1e-3)
+    ev, orders = s["events"], s["orders"]
+    day = orders["order_time"].dt.normalize()
+    dau = ev.groupby(ev["event_time"].dt.normalize())["user_id"].nunique()
+    payers = orders.groupby(day)["user_id"].nunique().reindex(dau.index, fill_value=0)
+    n = orders.groupby(day).size().reindex(dau.index, fill_value=0)
+    gmv = orders.groupby(day)["gmv"].sum().reindex(dau.index, fill_value=0)
+    assert k["active_users"].tolist() == dau.tolist()
+    np.testing.assert_allclose(k["paying_rate"], payers / dau, rtol=1e-12)
+    ok = n > 0
+    np.testing.assert_allclose(k.loc[ok.to_numpy(), "orders_per_payer"], (n / payers)[ok],
+                               rtol=1e-12)
+    np.testing.assert_allclose(k.loc[ok.to_numpy(), "aov"], (gmv / n)[ok], rtol=1e-12)
+    np.testing.assert_allclose(k["gmv"], gmv, rtol=1e-12)
     d = pd.Timestamp("2026-04-15")
     assert k.loc[d, "active_users_wow"] == pytest.approx(
         k.loc[d, "active_users"] / k.loc[d - pd.Timedelta(days=7), "active_users"] - 1,
@@ -122,3 +133,11 @@ def test_user_paths(s):
                                                        "2026-01-01 10:02", "2026-01-01 09:00"])})
     out = mo.user_paths(tiny, steps=2).set_index("path")["users"]
     assert out.to_dict() == {"signup > app_open > (exit)": 1, "signup > (exit)": 1}
+
+
+def test_level_shift_p_value_counts_the_observed_split():
+    """p = (1 + shuffles at least as extreme) / (shuffles + 1): never 0."""
+    s = pd.Series([0.0] * 20 + [10.0] * 20, index=pd.date_range("2026-01-01", periods=40))
+    r = mo.level_shift(s, min_days=5, permutations=19, seed=0).iloc[0]
+    assert r["p_value"] == pytest.approx(1 / 20)
+    assert r["change_date"] == pd.Timestamp("2026-01-21")

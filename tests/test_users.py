@@ -169,16 +169,34 @@ def test_lifecycle_by_hand():
 
 
 def test_referral_matches_planted_k(s, truths):
-    r = us.referral(s["users"], s["events"]).iloc[0]
-    assert r["k_factor"] == pytest.approx(truths.k_factor, abs=1e-4)
-    assert r["invites_per_user"] * r["invite_conversion"] == pytest.approx(r["k_factor"], abs=1e-3)
-    assert 5 < r["cycle_time_days"] < 60
+    users, events = s["users"], s["events"]
+    r = us.referral(users, events).iloc[0]
+    invites = int((events["event"] == "invite").sum())               # independent counts
+    referred = users[users["referrer_id"].notna()]
+    assert r["invites_per_user"] == invites / len(users)
+    assert r["invite_conversion"] == len(referred) / invites
+    assert r["k_factor"] == len(referred) / len(users)
+    assert r["k_factor"] == pytest.approx(0.30, abs=0.04)              # the planted K
+    inviter = users.set_index("user_id")["signup_time"]
+    gap = referred["signup_time"].to_numpy() - \
+        inviter.loc[referred["referrer_id"].astype("int64")].to_numpy()
+    assert r["cycle_time_days"] == pytest.approx(
+        pd.Series(gap).dt.total_seconds().median() / 86400, rel=1e-12)
 
 
 def test_revenue_metrics_identity(s):
-    m = us.revenue_metrics(s["events"], s["orders"])
-    assert np.allclose(m["arpu"], m["paying_rate"] * m["arppu"], rtol=0.01)
-    assert m["revenue"].sum() == pytest.approx(s["orders"]["paid"].sum(), rel=1e-9)
+    events, orders = s["events"], s["orders"]
+    m = us.revenue_metrics(events, orders, freq="W").set_index("period")
+    week = lambda t: t - pd.to_timedelta(t.dt.day_of_week, unit="D")     # noqa: E731
+    active = events.groupby(week(events["event_time"].dt.normalize()))["user_id"].nunique()
+    o = orders.assign(w=week(orders["order_time"].dt.normalize())).groupby("w")
+    paying, revenue, n = o["user_id"].nunique(), o["paid"].sum(), o.size()
+    assert m["active_users"].tolist() == active.tolist()
+    assert m["arpu"].to_numpy() == pytest.approx((revenue / active).to_numpy(), rel=1e-12)
+    assert m["arppu"].to_numpy() == pytest.approx((revenue / paying).to_numpy(), rel=1e-12)
+    assert m["aov"].to_numpy() == pytest.approx((revenue / n).to_numpy(), rel=1e-12)
+    assert m["paying_rate"].to_numpy() == pytest.approx((paying / active).to_numpy(),
+                                                        rel=1e-12)
 
 
 def test_churn_rules_and_model(s):
@@ -234,3 +252,20 @@ def test_lifecycle_counts_a_signup_before_the_first_event(weeks_early):
     first = out[out["period"] == out["period"].min()]
     assert first["state"].tolist() == ["new"] and first["period"].iloc[0] == \
         signup_a.to_period("W").start_time
+
+
+def test_boundaries_session_gap_and_unbounded_retention():
+    t0 = pd.Timestamp("2026-01-05 10:00")
+    e = pd.DataFrame({"user_id": [1, 1, 1], "event": ["app_open"] * 3,
+                      "event_time": [t0, t0 + pd.Timedelta(minutes=30),
+                                     t0 + pd.Timedelta(minutes=60, seconds=1)]})
+    s = us.sessions(e, gap="30min")
+    assert s["events"].tolist() == [2, 1]        # exactly 30 min: same; 30 min 1 s: new
+    users = pd.DataFrame({"user_id": [1, 2], "signup_time": [t0, t0]})
+    ev = pd.DataFrame({"user_id": [1, 2, 2], "event": ["app_open"] * 3,
+                       "event_time": [t0 + pd.Timedelta(days=7),           # exactly day 7
+                                      t0 + pd.Timedelta(days=6),           # before
+                                      t0 + pd.Timedelta(days=20)]})        # long after
+    n_day = us.retention(users, ev, days=(7,), cohort="W", kind="n_day").iloc[0]
+    unbounded = us.retention(users, ev, days=(7,), cohort="W", kind="unbounded").iloc[0]
+    assert n_day["retained"] == 1 and unbounded["retained"] == 2
