@@ -16,21 +16,21 @@ import time
 from pathlib import Path
 
 
-class _Bar:
-    """A one-line progress bar on stderr (the CLI's only output besides results)."""
+def _bar(label: str):
+    """A progress bar on stderr (tqdm; the CLI's only output besides results): returns
+    `step(name, fraction)` for a long job to call."""
+    from tqdm import tqdm
 
-    def __init__(self, label: str, stream=sys.stderr):
-        self.label, self.stream, self.t0 = label, stream, time.perf_counter()
+    bar = tqdm(total=1000, desc=label, file=sys.stderr, leave=True,
+               bar_format="{desc} |{bar:30}| {percentage:3.0f}%{postfix} {elapsed}")
 
-    def __call__(self, step: str, fraction: float) -> None:
-        width = 30
-        filled = int(round(width * fraction))
-        elapsed = time.perf_counter() - self.t0
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                          f"{fraction:4.0%} {step:<22} {elapsed:6.1f}s")
+    def step(name: str, fraction: float) -> None:
+        bar.n = int(round(1000 * min(max(fraction, 0.0), 1.0)))
+        bar.set_postfix_str(name, refresh=False)
+        bar.refresh()
         if fraction >= 1:
-            self.stream.write("\n")
-        self.stream.flush()
+            bar.close()
+    return step
 
 
 def _positive_int(text: str) -> int:
@@ -165,7 +165,7 @@ def _data(args) -> int:
             print("opshelpers: --users must be at least 500 for the planted facts",
                   file=sys.stderr)
             return 2
-        bar = _Bar(f"generate {args.users:,} users")
+        bar = _bar(f"generate {args.users:,} users")
         t0 = time.perf_counter()
         tables, truths = synth.generate(seed=args.seed, n_users=args.users,
                                         progress=lambda s, f: bar(s, f * 0.6))
