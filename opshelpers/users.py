@@ -17,7 +17,7 @@ from . import arrays
 from .experiments import note_both_arms, one_arm_per_user
 from .metrics import add_rate, ratio, require, two_proportions
 from .i18n import t
-from .quality import note_unmatched, same_id_kind, unmatched_rows
+from .quality import note_excluded, note_unmatched, same_id_kind, unmatched_rows
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
            "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
@@ -385,7 +385,9 @@ def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
     `frequency` = purchase days − 1 (repeat purchases), `recency` = days from first to
     last purchase, `T` = days from first purchase to `end`, `monetary_value` = mean
     per-day spend over repeat purchase days (0 if none). Marketing RFM adds
-    `recency_days` (days since last purchase), `orders` and `revenue`.
+    `recency_days` (days since last purchase), `orders` and `revenue`. Orders after
+    `end` are left out, counted in `attrs["excluded_orders"]` with a DataQualityWarning
+    (a calibration period: lifetimes' `observation_period_end`).
 
     >>> o = pd.DataFrame({"user_id": [1, 1, 1, 2], "paid": [10.0, 20.0, 40.0, 5.0],
     ...     "order_time": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-11",
@@ -405,9 +407,12 @@ def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
     day = arrays.day_numbers(orders[time])
     stop = (arrays.day_numbers(pd.Series([pd.Timestamp(end)]))[0] if end is not None
             else day.max())
-    if (day > stop).any():
-        raise ValueError(f"{int((day > stop).sum())} order(s) are after end="
-                         f"{np.datetime64(int(stop), 'D')}")
+    late = day > stop
+    if late.any():
+        orders, day = orders[~late], day[~late]
+        if orders.empty:
+            raise ValueError(f"rfm_summary: every order is after end="
+                             f"{np.datetime64(int(stop), 'D')}; choose a later end")
     codes, customers = pd.factorize(orders[customer], sort=True)
     if (codes < 0).any():
         raise ValueError(f"rfm_summary: {int((codes < 0).sum())} order(s) have no {customer}; "
@@ -440,7 +445,9 @@ def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
         "last_purchase": arrays.dates(lastd, like=orders[time])},
         index=pd.Index(customers, name=customer))
     out["monetary_value"] = out["monetary_value"].fillna(0.0)
-    return out
+    return note_excluded(out, "excluded_orders", int(late.sum()),
+                         t("users.rfm.after_end", n=int(late.sum()),
+                           end=np.datetime64(int(stop), "D")))
 
 
 def rfm_scores(summary: pd.DataFrame, bins: int = 5) -> pd.DataFrame:

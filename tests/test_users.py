@@ -135,8 +135,21 @@ def test_rfm_one_order_customers_and_ties():
     assert sc.loc[4, "m_score"] == 5
     with pytest.raises(ValueError, match="no orders"):
         us.rfm_summary(o.iloc[:0])
-    with pytest.raises(ValueError, match="after end"):
+    with pytest.raises(ValueError, match="every order is after end=2025-12-31"):
         us.rfm_summary(o, end="2025-12-31")
+
+
+def test_rfm_calibration_end_leaves_later_orders_out_with_a_count():
+    o = pd.DataFrame({"user_id": [1, 1, 1, 2], "paid": [10.0, 20.0, 40.0, 5.0],
+                      "order_time": T(["2026-01-01", "2026-01-11", "2026-01-20",
+                                       "2026-01-05"])})
+    with pytest.warns(ops.DataQualityWarning, match="1 order.s. after end=2026-01-15"):
+        summ = us.rfm_summary(o, end="2026-01-15")
+    assert summ.attrs["excluded_orders"] == 1
+    one = summ.loc[1]          # as if the 01-20 order did not exist, seen on 01-15
+    assert (one["frequency"], one["recency"], one["T"], one["monetary_value"],
+            one["orders"], one["revenue"]) == (1.0, 10.0, 14.0, 20.0, 1 + 1, 30.0)
+    assert us.rfm_summary(o).attrs["excluded_orders"] == 0
 
 
 def test_rfm_segments_cover_everyone_and_revenue(s):
