@@ -1,5 +1,6 @@
 """The message catalogue, Chinese prose, and Chinese that actually draws."""
 
+import re
 import warnings
 
 import matplotlib
@@ -147,3 +148,21 @@ def test_a_missing_glyph_is_never_silenced():
     assert not any("Glyph" in str(f[1]) for f in warnings.filters if f[1] is not None)
     _, msgs = _render("\U0001D54F", "Noto Sans CJK SC")     # 𝕏: not in the CJK font
     assert any("missing from font" in m for m in msgs)
+
+
+def _wrapped(text: str) -> bool:
+    """Two lines of one Chinese paragraph (not a heading, list item, table or formula)."""
+    cjk = re.compile(r"[\u4e00-\u9fff，。；：、）」！？（「]")
+    lines = [line.strip() for line in text.splitlines()]
+    block = ("#", "|", "- ", "* ", "$$", "<", "```")
+    return any(a and b and not a.startswith(block) and not b.startswith(block)
+               and cjk.match(a[-1]) and cjk.match(b[0]) for a, b in zip(lines, lines[1:]))
+
+
+def test_chinese_paragraphs_are_not_wrapped():
+    """Markdown joins wrapped lines with a space, which shows between Chinese sentences:
+    write each Chinese paragraph on one line."""
+    assert _wrapped("第一句，\n第二句。") and not _wrapped("## 标题\n正文。")
+    found = [where for where, text in _chinese_texts()
+             if where.startswith(("source/", "templates/")) and _wrapped(text)]
+    assert found == []
