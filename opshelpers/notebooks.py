@@ -204,6 +204,16 @@ def _generated(cell) -> bool:
     return "nav" in meta.get("tags", []) or "question" in meta or "open" in meta
 
 
+def _filled(cell, stem: str, lang: str) -> str:
+    """A cell's text in an edition of `lang`: the navigation line written, the setup
+    call given the edition's language; other cells as they are."""
+    if "nav" in cell.metadata.get("tags", []):
+        return navigation(stem, lang)
+    if cell.cell_type == "code":
+        return SETUP.sub(f'ops.setup(lang="{lang}")', cell.source)
+    return cell.source
+
+
 def _question_text(cell, lang: str, role: str) -> str:
     from .exercises import QUESTIONS
 
@@ -224,19 +234,13 @@ def edition(source: nbformat.NotebookNode, stem: str, lang: str, role: str,
     """One edition (sources only, not executed) of a bilingual source."""
     nb = nbformat.v4.new_notebook()
     for cell in in_language(source, lang).cells:
-        text = cell.source
-        if "nav" in cell.metadata.get("tags", []):
-            text = navigation(stem, lang)
-        elif _generated(cell):
-            text = _question_text(cell, lang, role)
-        elif cell.cell_type == "code":
-            text = SETUP.sub(f'ops.setup(lang="{lang}")', text)
+        text = (_question_text(cell, lang, role) if {"question", "open"} & set(cell.metadata)
+                else _filled(cell, stem, lang))
         if role == "trainee" and BEGIN in text:
             text = strip_solution(text, cell.cell_type, lang)
-        elif BEGIN in text:
+        elif BEGIN in text and cell.cell_type == "markdown":   # solution prose: no markers
             text = "\n".join(line for line in text.splitlines()
-                             if line.strip() not in (BEGIN, END)) \
-                if cell.cell_type == "markdown" else text
+                             if line.strip() not in (BEGIN, END))
         new = (nbformat.v4.new_code_cell(text) if cell.cell_type == "code"
                else nbformat.v4.new_markdown_cell(text))
         tags = cell.metadata.get("tags", [])
@@ -263,10 +267,7 @@ def make_trainee_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def _legacy_solution(stem: str) -> nbformat.NotebookNode:
     nb = normalise(nbformat.read(folder("en", "solution") / f"{stem}.ipynb", as_version=4))
     for cell in nb.cells:
-        if "nav" in cell.metadata.get("tags", []):
-            cell.source = navigation(stem, "en")
-        elif cell.cell_type == "code":
-            cell.source = SETUP.sub('ops.setup(lang="en")', cell.source)
+        cell.source = _filled(cell, stem, "en")
     return nb
 
 

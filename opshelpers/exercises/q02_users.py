@@ -60,8 +60,10 @@ def d1_all_months(data) -> float:
     return float(_retained(data, 1)["retained"].mean())
 
 
-def _after_before(r: pd.DataFrame, change: str) -> tuple[float, float]:
-    later = r["signup_time"] >= change
+def _after_before(data, **retained) -> tuple[float, float]:
+    """D7 retention of signups from the onboarding change on, and of those before it."""
+    r = _retained(data, 7, **retained)
+    later = r["signup_time"] >= data.scenario.users.onboarding_change
     return r[later]["retained"].mean(), r[~later]["retained"].mean()
 
 
@@ -77,7 +79,7 @@ def _after_before(r: pd.DataFrame, change: str) -> tuple[float, float]:
                        "date, compute each group's rate, subtract. Leave out users whose "
                        "day 7 is after the data ends."))
 def d7_lift(data) -> float:
-    after, before = _after_before(_retained(data, 7), data.scenario.users.onboarding_change)
+    after, before = _after_before(data)
     return float(after - before)
 
 
@@ -86,8 +88,7 @@ def d7_lift(data) -> float:
                       en="users whose day 7 is after the data ends were counted as lost, "
                          "which pulls the newer group down; leave them out."))
 def d7_censored_kept(data) -> float:
-    r = _retained(data, 7, censored=True)
-    after, before = _after_before(r, data.scenario.users.onboarding_change)
+    after, before = _after_before(data, censored=True)
     return float(after - before)
 
 
@@ -95,8 +96,7 @@ def d7_censored_kept(data) -> float:
                       en="this compares users active on day 7 *or any later day*; D7 "
                          "retention looks at exactly day 7."))
 def d7_or_later(data) -> float:
-    r = _retained(data, 7, exactly=False)
-    after, before = _after_before(r, data.scenario.users.onboarding_change)
+    after, before = _after_before(data, exactly=False)
     return float(after - before)
 
 
@@ -104,7 +104,7 @@ def d7_or_later(data) -> float:
                       en="this is the relative change (after / before − 1); the question "
                          "asks for the difference of the two rates."))
 def d7_relative(data) -> float:
-    after, before = _after_before(_retained(data, 7), data.scenario.users.onboarding_change)
+    after, before = _after_before(data)
     return float(after / before - 1)
 
 
