@@ -23,9 +23,9 @@ from opshelpers import monitor, sql, users
 
 RETENTION_DAYS = (1, 7, 30)
 FUNNEL_STEPS = ["view_product", "add_to_cart", "checkout", "purchase"]
-FUNNEL_WINDOW_DAYS = 7
-MAU_WINDOW_DAYS = 30
-SESSION_GAP_MINUTES = 30
+FUNNEL_WINDOW = "7D"
+MAU_WINDOW = "30D"
+SESSION_GAP = "30min"
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Case:
 
 # ------------------------------------------------------------------ retention
 def retention_opshelpers(d: Data):
-    table = users.retention(d.users, d.events, days=RETENTION_DAYS, cohort="W")
+    table = users.retention(d.users, d.events, days=RETENTION_DAYS, freq="W")
     return table, users.retention_triangle(table)
 
 
@@ -77,7 +77,7 @@ def retention_pandas(d: Data):
 
 
 def retention_duckdb(d: Data):
-    table = d.con.execute(sql.retention_sql(RETENTION_DAYS, cohort="week")).df()
+    table = d.con.execute(sql.retention_sql(RETENTION_DAYS, freq="W")).df()
     return with_triangle(table)
 
 
@@ -108,7 +108,7 @@ def retention_canonical(result) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ funnel
 def funnel_opshelpers(d: Data):
-    return users.funnel(d.events, FUNNEL_STEPS, window=f"{FUNNEL_WINDOW_DAYS}D")
+    return users.funnel(d.events, FUNNEL_STEPS, window=FUNNEL_WINDOW)
 
 
 def funnel_pandas(d: Data):
@@ -121,7 +121,7 @@ def funnel_pandas(d: Data):
         nxt = ev.loc[ev["event"] == step, ["user_id", "event_time"]]
         m = cur.merge(nxt, on="user_id")
         m = m[(m["event_time"] >= m["t"])
-              & (m["event_time"] <= m["t0"] + pd.Timedelta(days=FUNNEL_WINDOW_DAYS))]
+              & (m["event_time"] <= m["t0"] + pd.Timedelta(FUNNEL_WINDOW))]
         cur = m.groupby("user_id", as_index=False).agg(t0=("t0", "first"),
                                                        t=("event_time", "min"))
         counts.append(len(cur))
@@ -130,7 +130,7 @@ def funnel_pandas(d: Data):
 
 
 def funnel_duckdb(d: Data):
-    return d.con.execute(sql.funnel_sql(FUNNEL_STEPS, FUNNEL_WINDOW_DAYS)).df()
+    return d.con.execute(sql.funnel_sql(FUNNEL_STEPS, window=FUNNEL_WINDOW)).df()
 
 
 def funnel_canonical(result) -> pd.DataFrame:
@@ -177,7 +177,7 @@ def rfm_canonical(result) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ DAU / MAU
 def dau_mau_opshelpers(d: Data):
-    return monitor.stickiness(d.events, window=MAU_WINDOW_DAYS)
+    return monitor.stickiness(d.events, window=MAU_WINDOW)
 
 
 def dau_mau_pandas(d: Data):
@@ -187,7 +187,7 @@ def dau_mau_pandas(d: Data):
     dau = ev.groupby("date")["user_id"].nunique()
     mau = {}
     for day in dau.index:                       # one window per day, as tutorials do
-        start = day - pd.Timedelta(days=MAU_WINDOW_DAYS)
+        start = day - pd.Timedelta(MAU_WINDOW)
         in_window = (ev["date"] > start) & (ev["date"] <= day)
         mau[day] = ev.loc[in_window, "user_id"].nunique()
     out = pd.DataFrame({"dau": dau, "mau": pd.Series(mau)})
@@ -196,7 +196,7 @@ def dau_mau_pandas(d: Data):
 
 
 def dau_mau_duckdb(d: Data):
-    return d.con.execute(sql.dau_mau_sql(MAU_WINDOW_DAYS)).df()
+    return d.con.execute(sql.dau_mau_sql(MAU_WINDOW)).df()
 
 
 def dau_mau_canonical(result) -> pd.DataFrame:
@@ -209,13 +209,13 @@ def dau_mau_canonical(result) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ sessions
 def sessions_opshelpers(d: Data):
-    return users.sessions(d.events, gap=f"{SESSION_GAP_MINUTES}min")
+    return users.sessions(d.events, gap=SESSION_GAP)
 
 
 def sessions_pandas(d: Data):
     ev = d.events[["user_id", "event_time"]].sort_values(["user_id", "event_time"])
     gap = ev.groupby("user_id")["event_time"].diff()
-    ev["session_key"] = (gap.isna() | (gap > pd.Timedelta(minutes=SESSION_GAP_MINUTES))
+    ev["session_key"] = (gap.isna() | (gap > pd.Timedelta(SESSION_GAP))
                          ).cumsum()
     s = ev.groupby("session_key").agg(user_id=("user_id", "first"),
                                       start=("event_time", "min"),
@@ -226,7 +226,7 @@ def sessions_pandas(d: Data):
 
 
 def sessions_duckdb(d: Data):
-    return d.con.execute(sql.sessions_sql(SESSION_GAP_MINUTES)).df()
+    return d.con.execute(sql.sessions_sql(SESSION_GAP)).df()
 
 
 def sessions_canonical(result) -> pd.DataFrame:

@@ -22,12 +22,14 @@ __all__ = ["phase_report", "pace_monitor", "fraud_rings", "postmortem"]
 def phase_report(orders: pd.DataFrame, campaigns: pd.DataFrame, events: pd.DataFrame,
                  campaign_ids: list[str], baseline_days: int = 21, margin: float = 0.5
                  ) -> pd.DataFrame:
-    """Per phase: active users, buyers, orders, GMV, AOV, coupon cost, incremental GMV, ROI.
+    """Per phase: active users, buyers, orders, GMV, AOV, coupon cost, incremental GMV and
+    the campaign ROI (the glossary's `campaign_roi`, on incremental GMV).
 
     The baseline is the mean daily GMV of the `baseline_days` before the first phase;
     `incremental_gmv` = phase GMV − baseline × days, with a 95 % interval from the
     day-to-day spread of the baseline. ROI = (incremental GMV × margin − spend − coupon
-    cost) / (spend + coupon cost).
+    cost) / (spend + coupon cost): the glossary's `campaign_roi`, not the channel `roi`
+    (attributed revenue) of `traffic.channel_report`.
     """
     require(orders, ["user_id", "order_time", "gmv", "discount", "paid"], "phase_report")
     require(campaigns, ["campaign_id", "phase", "start_date", "end_date", "spend"],
@@ -59,9 +61,9 @@ def phase_report(orders: pd.DataFrame, campaigns: pd.DataFrame, events: pd.DataF
                      "orders": len(o), "gmv": o["gmv"].sum(), "paid": o["paid"].sum(),
                      "coupon_cost": o["discount"].sum(), "spend": float(r.spend),
                      "baseline_gmv": mu * n, "incremental_gmv": inc,
-                     "incremental_low": inc - half, "incremental_high": inc + half,
+                     "incremental_gmv_low": inc - half, "incremental_gmv_high": inc + half,
                      "lift": o["gmv"].sum() / (mu * n) - 1 if mu > 0 else np.nan,
-                     "roi": (inc * margin - cost) / cost if cost else np.nan})
+                     "campaign_roi": (inc * margin - cost) / cost if cost else np.nan})
     out = pd.DataFrame(rows)
     out = add_rate(out, "buyer_rate", "buyers", "active_users")
     out["aov"] = ratio(out["gmv"], out["orders"])

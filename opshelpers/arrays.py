@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["active_pairs", "day_numbers", "dates", "ticks", "from_ticks", "duration_ticks",
+           "duration", "whole_days",
            "ids", "dense_codes", "user_codes", "positions", "sort_by_user", "PERIODS",
            "check_period", "period_start"]
 
@@ -107,20 +108,52 @@ def from_ticks(values: np.ndarray, unit: str, like: pd.Series) -> pd.DatetimeInd
     return out
 
 
-def duration_ticks(duration: str | pd.Timedelta, unit: str, name: str = "window") -> int:
+def duration(value, name: str = "window") -> pd.Timedelta:
+    """A positive duration ('7D', '24h', '30min' or a Timedelta), else a ValueError that
+    names the parameter. A bare number is refused: 7 could be days, minutes or
+    nanoseconds.
+
+    >>> duration("30min")
+    Timedelta('0 days 00:30:00')
+    >>> duration(7)
+    Traceback (most recent call last):
+    ...
+    ValueError: window=7 没有单位：请写成带单位的时长，例如 window='7D'（天）或 '7min'（分钟）
+    """
+    from .i18n import t
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(t("params.number_duration", name=name, given=value))
+    try:
+        length = pd.Timedelta(value)
+    except (ValueError, TypeError):
+        length = pd.NaT
+    if value is None or isinstance(value, bool) or pd.isna(length) or length <= pd.Timedelta(0):
+        raise ValueError(t("params.bad_duration", name=name, given=value))
+    return length
+
+
+def whole_days(value, name: str = "window") -> int:
+    """A positive duration of whole calendar days ('14D') as a day count.
+
+    >>> whole_days("14D")
+    14
+    """
+    from .i18n import t
+
+    length = duration(value, name)
+    if length % pd.Timedelta(days=1):
+        raise ValueError(t("params.whole_days", name=name, given=value))
+    return int(length / pd.Timedelta(days=1))
+
+
+def duration_ticks(value: str | pd.Timedelta, unit: str, name: str = "window") -> int:
     """A positive duration ('30min', '7D') as a whole number of `unit` ticks (rounded down).
 
     >>> duration_ticks("30min", "s")
     1800
     """
-    try:
-        ns = pd.Timedelta(duration).value
-    except (ValueError, TypeError):
-        ns = 0
-    if not ns > 0:
-        raise ValueError(f"{name} must be a positive duration such as '7D', '24h' or "
-                         f"'30min', not {duration!r}")
-    return int(ns // pd.Timedelta(1, unit=unit).value)
+    return int(duration(value, name).value // pd.Timedelta(1, unit=unit).value)
 
 
 def ids(column: pd.Series) -> np.ndarray:

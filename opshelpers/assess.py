@@ -68,14 +68,14 @@ def _cvr(t):
     return float(t["visits"]["signed_up"].mean())
 
 
-def _aov(t):
+def _paid_aov(t):
     return float(t["orders"]["paid"].mean())
 
 
 def _d7(t):
     from .users import retention
 
-    r = retention(t["users"], t["events"], days=(7,), cohort="Y")
+    r = retention(t["users"], t["events"], days=(7,), freq="Y")
     return float(r["retained"].sum() / r["eligible"].sum())
 
 
@@ -166,7 +166,8 @@ EXERCISES: dict[str, Exercise] = {e.name: e for e in [
              lambda t: int(t["visits"]["pageviews"].sum())),
         Task("q3_cvr", "Overall visit → signup conversion rate (a fraction)?", _cvr,
              tolerance=0.001),
-        Task("q4_aov", "Average order value (paid amount per order, CNY)?", _aov,
+        Task("q4_paid_aov", "Paid amount per order (实付客单价 = amount paid / orders, "
+             "CNY)?", _paid_aov,
              tolerance=0.5),
         Task("q5_d7", "D7 retention: share of users active exactly 7 days after signup "
              "(only users whose day 7 is within the data)?", _d7, tolerance=0.005),

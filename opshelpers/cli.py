@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--data2", help="the second input, for templates that take two")
     rep.add_argument("--map", help="ours=yours pairs for --data, e.g. user_id=uid,event_time=ts")
     rep.add_argument("--map2", help="ours=yours pairs for --data2")
-    rep.add_argument("--param", help="template parameters, e.g. cohort=M,days=1,7,30")
+    rep.add_argument("--param", help="template parameters, e.g. freq=M,days=1,7,30")
     rep.add_argument("--out", default="report.html", help="HTML report path")
     rep.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     rep.add_argument("--lang", choices=["zh", "en"], default="zh",

@@ -14,10 +14,12 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from . import arrays
+from .changes import rate_change
 from .io import load_word_list
 from .metrics import add_rate, ratio, require
-from .quality import note_unmatched, unmatched_rows
-from .users import active_days
+
+from .compat import days_as_duration, renamed
+from .events import early_and_follow_up
 
 __all__ = ["group_health", "checkin_streaks", "challenge_effect", "membership_effect",
            "koc_ranking", "concentration", "group_conversion", "points_liability",
@@ -105,9 +107,11 @@ def checkin_streaks(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ challenge
+@renamed(window_days=("window", days_as_duration))
 def challenge_effect(members: pd.DataFrame, daily: pd.DataFrame, groups: list[str],
-                     start: str, end: str, window_days: int = 21) -> pd.DataFrame:
-    """Messages per member per day before / during / after a challenge, vs other groups.
+                     start: str, end: str, window: str = "21D") -> pd.DataFrame:
+    """Messages per member per day before / during / after a challenge, vs other groups;
+    before and after are the `window` (whole days) either side of the challenge.
 
     Members count if they belonged for the whole before-to-after span, so the same
     people are compared with themselves; the groups without the challenge give the
@@ -119,7 +123,7 @@ def challenge_effect(members: pd.DataFrame, daily: pd.DataFrame, groups: list[st
     """
     require(daily, ["date", "group_id", "user_id", "messages"], "challenge_effect")
     s, e = pd.Timestamp(start), pd.Timestamp(end)
-    w = pd.Timedelta(days=window_days)
+    w = pd.Timedelta(days=arrays.whole_days(window))
     spans = {"before": (s - w, s - pd.Timedelta(days=1)), "during": (s, e),
              "after": (e + pd.Timedelta(days=1), e + w)}
     leave = members["leave_date"] if "leave_date" in members else pd.Series(pd.NaT,
@@ -140,7 +144,8 @@ def challenge_effect(members: pd.DataFrame, daily: pd.DataFrame, groups: list[st
             mean, se = g["rate"].mean(), g["rate"].std(ddof=1) / np.sqrt(len(g))
             rows.append({"arm": arm, "period": name, "members": len(g),
                          "messages_per_member_day": mean,
-                         "ci_low": mean - 1.96 * se, "ci_high": mean + 1.96 * se})
+                         "messages_per_member_day_low": mean - 1.96 * se,
+                         "messages_per_member_day_high": mean + 1.96 * se})
     out = pd.DataFrame(rows)
     wide = out.pivot(index="period", columns="arm", values="messages_per_member_day")
     rel = wide.div(wide.loc["before"], axis=1)
@@ -154,12 +159,13 @@ def challenge_effect(members: pd.DataFrame, daily: pd.DataFrame, groups: list[st
 
 
 # ------------------------------------------------------------------ membership effect
+@renamed(outcome="follow_up_days")
 def membership_effect(users: pd.DataFrame, events: pd.DataFrame, members: pd.DataFrame,
-                      early_days: int = 7, outcome: tuple[int, int] = (31, 60)
+                      early_days: int = 7, follow_up_days: tuple[int, int] = (31, 60)
                       ) -> pd.DataFrame:
     """Do group members retain better? Naive gap vs two fairer comparisons.
 
-    Outcome: active on any day outcome[0]…outcome[1] after signup. Engaged users join
+    Outcome: active on any day follow_up_days[0] … follow_up_days[1] after signup. Engaged users join
     groups more, so the naive member vs non-member gap mixes the group's effect with
     who joins (selection bias). `exact` compares members with non-members of the same
     signup channel and first-week activity (active days 1…early_days, capped at 5);
@@ -168,17 +174,9 @@ def membership_effect(users: pd.DataFrame, events: pd.DataFrame, members: pd.Dat
 
     Taught in 03_community §Do groups make users stay?
     """
-    require(users, ["user_id", "signup_time", "channel"], "membership_effect(users)")
-    lost = unmatched_rows(users["user_id"], events["user_id"], "users", "events")
-    act = active_days(events).merge(users[["user_id", "signup_time"]], on="user_id")
-    act["offset"] = (act["date"] - act["signup_time"].dt.normalize()).dt.days
-    last = act["date"].max()
-    u = users[users["signup_time"].dt.normalize() + pd.Timedelta(days=outcome[1]) <= last]
-    u = u[["user_id", "channel"]].copy()
-    early = act[(act["offset"] >= 1) & (act["offset"] <= early_days)]
-    late = act[(act["offset"] >= outcome[0]) & (act["offset"] <= outcome[1])]
-    u["early"] = u["user_id"].map(early.groupby("user_id").size()).fillna(0).clip(upper=5)
-    u["retained"] = u["user_id"].isin(late["user_id"]).astype(int)
+    u = early_and_follow_up(users, events, early_days, follow_up_days, "membership_effect")
+    u["early"] = u.pop("early_active_days").clip(upper=5)
+    u["retained"] = u.pop("active_in_follow_up").astype(int)
     u["member"] = u["user_id"].isin(members["user_id"]).astype(int)
     u["channel"] = u["channel"].astype(str)
     naive = u.groupby("member")["retained"].mean()
@@ -202,7 +200,8 @@ def membership_effect(users: pd.DataFrame, events: pd.DataFrame, members: pd.Dat
     out["share_of_naive_gap"] = out["gap"] / out.loc[0, "gap"]
     out["members"] = int(treated.sum())
     out["nonmembers"] = int((~treated).sum())
-    return note_unmatched(out, "events", lost, len(events), "membership_effect")
+    out.attrs["unmatched_rows"] = dict(u.attrs.get("unmatched_rows", {}))   # warned once
+    return out
 
 
 # ------------------------------------------------------------------ KOC
@@ -384,24 +383,27 @@ def theme_surge(tagged: pd.DataFrame, time: str = "created_time", min_days: int 
                 seed: int = 0, rising_only: bool = True) -> pd.DataFrame:
     """Per theme, the day its share of feedback changed most, with a permutation p-value.
 
-    The same change-point search as `traffic.conversion_drop`, on "does this feedback
-    mention the theme". Shares add up to one, so when one theme surges the others
-    fall; `rising_only` keeps the themes whose share went up.
+    The change-point scan (`changes.rate_change`) on "does this feedback mention the
+    theme". Shares add up to one, so when one theme surges the others fall;
+    `rising_only` keeps the themes whose share went up.
     """
-    from .traffic import conversion_drop
-
     cols = [c for c in tagged.columns if c.startswith("theme_")]
     if not cols:
         raise KeyError("no theme_ columns: run tag_themes first")
     long = pd.concat([pd.DataFrame({"theme": c.removeprefix("theme_"), time: tagged[time],
                                     "mentioned": tagged[c].to_numpy()}) for c in cols],
                      ignore_index=True)
-    out = conversion_drop(long, group="theme", outcome="mentioned", time=time,
-                          min_days=min_days, seed=seed)
-    if rising_only:
-        out = out[out["change"] > 0].reset_index(drop=True)
-    return out.rename(columns={"visits_before": "feedback_before",
-                               "visits_after": "feedback_after"})
+    day = long[time].dt.normalize()
+    rows = [{"theme": theme, **rate_change(d.groupby(day[d.index])["mentioned"].sum(),
+                                           d.groupby(day[d.index]).size(), min_days,
+                                           seed=seed, trials_name="feedback")}
+            for theme, d in long.groupby("theme", sort=False)
+            if day[d.index].nunique() >= 2 * min_days]
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise ValueError(f"no theme has ≥ {2 * min_days} days of feedback; lower min_days")
+    out = out.sort_values(["significant", "lr_stat"], ascending=False, ignore_index=True)
+    return out[out["change"] > 0].reset_index(drop=True) if rising_only else out
 
 
 def quotes(tagged: pd.DataFrame, theme: str, n: int = 3, negative: bool = True,

@@ -19,6 +19,7 @@ import statsmodels.formula.api as smf
 
 from . import arrays
 from .io import load_word_list
+from .compat import renamed
 from .metrics import add_rate, ratio, require
 
 __all__ = ["engagement", "post_engagement", "posting_heatmap", "title_features",
@@ -60,7 +61,7 @@ def post_engagement(posts: pd.DataFrame) -> pd.DataFrame:
     """Per-post rates plus `reads_index`: reads ÷ the median of the same platform."""
     require(posts, ["platform"] + COUNTS, "post_engagement")
     out = posts.copy()
-    out["ctr"] = ratio(out["reads"], out["impressions"])
+    out["read_rate"] = ratio(out["reads"], out["impressions"])   # the glossary's read_rate
     inter = out[["likes", "comments", "shares", "saves"]].sum(axis=1)
     out["engagement_rate"] = ratio(inter, out["reads"])
     out["share_rate"] = ratio(out["shares"], out["reads"])
@@ -69,22 +70,34 @@ def post_engagement(posts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def posting_heatmap(posts: pd.DataFrame, value: str = "completion_rate",
-                    min_posts: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(mean, count) tables of weekday × hour; cells with < min_posts are blanked."""
-    require(posts, ["publish_time", value], "posting_heatmap")
-    p = posts.dropna(subset=[value])
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@renamed(value="metric")
+def posting_heatmap(posts: pd.DataFrame, metric: str = "completion_rate",
+                    min_posts: int = 3) -> pd.DataFrame:
+    """Mean `metric` per weekday × publishing hour, one row per cell (all 7 × 24, empty
+    cells included): weekday (Monday first), hour, posts, and `metric` — blank (NaN)
+    where fewer than `min_posts` posts make it. `plots.posting_heatmap` draws it.
+
+    >>> p = pd.DataFrame({"publish_time": pd.to_datetime(["2026-03-02 20:00"] * 2),
+    ...                   "completion_rate": [0.4, 0.6]})
+    >>> posting_heatmap(p, min_posts=2).query("posts > 0").values.tolist()
+    [['Monday', 20, 2, 0.5]]
+    """
+    require(posts, ["publish_time", metric], "posting_heatmap")
+    p = posts.dropna(subset=[metric])
     if p.empty:
-        raise ValueError(f"no posts with a {value}")
-    day = pd.Categorical(p["publish_time"].dt.day_name(),
-                         categories=["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                     "Saturday", "Sunday"])
-    p = p.assign(weekday=day, hour=p["publish_time"].dt.hour)
-    mean = p.pivot_table(index="weekday", columns="hour", values=value, aggfunc="mean",
-                         observed=False)
-    count = p.pivot_table(index="weekday", columns="hour", values=value, aggfunc="size",
-                          observed=False).fillna(0).astype(int)
-    return mean.where(count >= min_posts), count
+        raise ValueError(f"no posts with a {metric}")
+    cells = pd.MultiIndex.from_product([WEEKDAYS, range(24)], names=["weekday", "hour"])
+    g = p.groupby([p["publish_time"].dt.day_name().rename("weekday"),
+                   p["publish_time"].dt.hour.rename("hour")])[metric]
+    out = pd.DataFrame({"posts": g.size(), metric: g.mean()}).reindex(cells)
+    out["posts"] = out["posts"].fillna(0).astype(int)
+    out[metric] = out[metric].where(out["posts"] >= min_posts)
+    out = out.reset_index()
+    out["weekday"] = pd.Categorical(out["weekday"], categories=WEEKDAYS, ordered=True)
+    return out
 
 
 def title_features(posts: pd.DataFrame, title: str = "title") -> pd.DataFrame:
@@ -107,15 +120,19 @@ def title_features(posts: pd.DataFrame, title: str = "title") -> pd.DataFrame:
     return out
 
 
-def title_effects(posts: pd.DataFrame, outcome: str = "ctr") -> pd.DataFrame:
-    """Relative effect of title features on CTR (reads / impressions), platform held fixed.
+@renamed(outcome="metric")
+def title_effects(posts: pd.DataFrame, metric: str = "read_rate") -> pd.DataFrame:
+    """Relative effect of title features on `metric` (default the read rate, reads /
+    impressions), platform and topic held fixed.
 
-    OLS of log(CTR) on the features plus platform and topic (statsmodels); effects are
-    exp(coefficient) − 1 with 95 % CIs: "+30 %" means 1.3× the CTR, all else equal.
+    OLS of log(metric) on the features plus platform and topic (statsmodels); effects
+    are exp(coefficient) − 1 with 95 % CIs: "+30 %" means 1.3× the read rate, all else
+    equal. Posts where the metric is 0 or missing are left out (no logarithm).
     """
     f = post_engagement(title_features(posts))
-    f = f[(f["ctr"] > 0) & f["ctr"].notna()]
-    f = f.assign(log_y=np.log(f[outcome]), **{c: f[c].astype(int) for c in
+    require(f, [metric], "title_effects")
+    f = f[(f[metric] > 0) & f[metric].notna()]
+    f = f.assign(log_y=np.log(f[metric]), **{c: f[c].astype(int) for c in
                                               ("has_number", "is_question", "has_emoji")})
     model = smf.ols("log_y ~ has_number + is_question + has_emoji + title_length"
                     " + C(platform) + C(topic)", data=f).fit()
@@ -128,13 +145,15 @@ def title_effects(posts: pd.DataFrame, outcome: str = "ctr") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def topic_performance(posts: pd.DataFrame, rate: str = "shares") -> pd.DataFrame:
-    """Per topic: pooled `rate` per read (e.g. shares / reads) with Wilson CIs, best first."""
-    require(posts, ["topic", "reads", rate], "topic_performance")
-    g = posts.groupby("topic", observed=True)[[rate, "reads"]].sum().reset_index()
+@renamed(rate="metric")
+def topic_performance(posts: pd.DataFrame, metric: str = "shares") -> pd.DataFrame:
+    """Per topic: the pooled count `metric` per read (e.g. shares / reads, in column
+    `shares_per_read`) with Wilson CIs, best first."""
+    require(posts, ["topic", "reads", metric], "topic_performance")
+    g = posts.groupby("topic", observed=True)[[metric, "reads"]].sum().reset_index()
     g["posts"] = posts.groupby("topic", observed=True).size().to_numpy()
-    out = add_rate(g, f"{rate}_per_read", rate, "reads")
-    return out.sort_values(f"{rate}_per_read", ascending=False, ignore_index=True)
+    out = add_rate(g, f"{metric}_per_read", metric, "reads")
+    return out.sort_values(f"{metric}_per_read", ascending=False, ignore_index=True)
 
 
 def viral_posts(posts: pd.DataFrame, threshold: float = 3.5) -> pd.DataFrame:
@@ -220,11 +239,26 @@ def check_titles(posts: pd.DataFrame, title: str = "title",
 # ------------------------------------------------------------------ calendar, competitors
 def cadence(plan: pd.DataFrame, freq: str = "W", time: str = "publish_time",
             by: str = "platform") -> pd.DataFrame:
-    """Posts per period and platform (a content calendar's rhythm), zeros included."""
+    """Posts per `freq` period and platform (a content calendar's rhythm): one row per
+    period × platform from the first to the last period, zeros included.
+
+    >>> plan = pd.DataFrame({"platform": ["wechat", "douyin", "wechat"],
+    ...     "publish_time": pd.to_datetime(["2026-07-01", "2026-07-02", "2026-07-15"])})
+    >>> cadence(plan)["posts"].tolist()
+    [1, 1, 0, 0, 0, 1]
+    """
     require(plan, [time, by], "cadence")
-    per = arrays.period_start(plan[time], freq)
-    return plan.groupby([per.rename("period"), by], observed=True).size().unstack(
-        fill_value=0)
+    per = arrays.period_start(plan[time], freq).rename("period")
+    counts = plan.groupby([per, plan[by]], observed=True).size()
+    periods = pd.Index(sorted(per.unique()), name="period")
+    first, last = periods.min(), periods.max()
+    every = pd.period_range(first, last, freq=freq).start_time if freq != "D" else \
+        pd.date_range(first, last)
+    cells = pd.MultiIndex.from_product([every.rename("period"),
+                                        sorted(plan[by].astype(str).unique())],
+                                       names=["period", by])
+    counts.index = counts.index.set_levels(counts.index.levels[1].astype(str), level=1)
+    return counts.reindex(cells, fill_value=0).rename("posts").reset_index()
 
 
 def calendar_gaps(plan: pd.DataFrame, max_gap_days: int = 4, time: str = "publish_time",

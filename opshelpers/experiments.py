@@ -13,6 +13,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
 
+from .compat import renamed
 from .metrics import require, two_proportions
 from .quality import note_excluded
 from .i18n import t
@@ -112,12 +113,21 @@ def _ratio_ci(mean_a, var_a, n_a, mean_b, var_b, n_b, alpha=0.05):
     return r - 1, r - 1 - z * se, r - 1 + z * se
 
 
-def conversion_test(outcomes: pd.DataFrame, control: str = "A", treatment: str = "B",
-                    metric: str = "converted", alpha: float = 0.05) -> pd.DataFrame:
-    """Two-proportion z-test with absolute (Newcombe, Wald) and relative lift CIs; the
-    relative CI is statsmodels' for the ratio of two proportions (log-adjusted).
-    With no conversions in the control arm the relative lift is undefined: NaN, and
-    `note` says why."""
+@renamed(old_order=("control", "treatment", "metric", "alpha"))
+def conversion_test(outcomes: pd.DataFrame, metric: str = "converted", *,
+                    control: str = "A", treatment: str = "B", alpha: float = 0.05
+                    ) -> pd.DataFrame:
+    """Two-proportion z-test of `metric` (0/1 per user), treatment vs control, with
+    absolute (Newcombe, Wald) and relative lift CIs; the relative CI is statsmodels' for
+    the ratio of two proportions (log-adjusted). With no conversions in the control arm
+    the relative lift is undefined: NaN, and `note` says why.
+
+    >>> o = pd.DataFrame({"variant": ["A"] * 1000 + ["B"] * 1000,
+    ...                   "converted": [1] * 100 + [0] * 900 + [1] * 150 + [0] * 850})
+    >>> r = conversion_test(o).iloc[0]
+    >>> round(float(r["diff"]), 10), bool(r["relative_lift_low"] > 0)
+    (0.05, True)
+    """
     g = _groups(outcomes, metric, control, treatment)
     sa, na, sb, nb = int(g[control].sum()), len(g[control]), int(g[treatment].sum()), \
         len(g[treatment])
@@ -129,11 +139,13 @@ def conversion_test(outcomes: pd.DataFrame, control: str = "A", treatment: str =
     else:
         lo, hi = (x - 1 for x in confint_proportions_2indep(
             sb, nb, sa, na, compare="ratio", method="log-adjusted", alpha=alpha))
-    r.update(relative_low=float(lo), relative_high=float(hi))
-    order = ["n_a", "success_a", "rate_a", "n_b", "success_b", "rate_b", "diff", "diff_low",
-             "diff_high", "diff_low_wald", "diff_high_wald", "relative_lift", "relative_low",
-             "relative_high", "z", "p_value"]
-    return pd.DataFrame([{"metric": metric, **{k: r[k] for k in order}, "note": note}])
+    r.update(relative_lift_low=float(lo), relative_lift_high=float(hi))
+    order = ["n_control", "successes_control", "rate_control", "n_treatment",
+             "successes_treatment", "rate_treatment", "diff", "diff_low", "diff_high",
+             "diff_wald_low", "diff_wald_high", "relative_lift", "relative_lift_low",
+             "relative_lift_high", "z", "p_value"]
+    return pd.DataFrame([{"metric": metric, "control": control, "treatment": treatment,
+                          **{k: r[k] for k in order}, "note": note}])
 
 
 def _groups(outcomes, metric, control, treatment):
@@ -147,9 +159,11 @@ def _groups(outcomes, metric, control, treatment):
     return g
 
 
-def mean_test(outcomes: pd.DataFrame, metric: str = "revenue", control: str = "A",
+@renamed(old_order=("metric", "control", "treatment", "alpha"))
+def mean_test(outcomes: pd.DataFrame, metric: str = "revenue", *, control: str = "A",
               treatment: str = "B", alpha: float = 0.05) -> pd.DataFrame:
-    """Welch t-test (scipy) on a per-user metric; absolute and relative (delta) CIs."""
+    """Welch t-test (scipy) of a per-user `metric`, treatment vs control; absolute and
+    relative (delta-method) CIs and the Welch degrees of freedom."""
     g = _groups(outcomes, metric, control, treatment)
     a, b = g[control], g[treatment]
     welch = stats.ttest_ind(b, a, equal_var=False)
@@ -157,16 +171,19 @@ def mean_test(outcomes: pd.DataFrame, metric: str = "revenue", control: str = "A
     rel, lo, hi = _ratio_ci(a.mean(), a.var(ddof=1), len(a), b.mean(), b.var(ddof=1),
                             len(b), alpha)
     note = t("experiments.note.zero_control", metric=metric) if a.mean() == 0 else ""
-    return pd.DataFrame([{"metric": metric, "n_a": len(a), "mean_a": a.mean(),
-                          "n_b": len(b), "mean_b": b.mean(), "diff": b.mean() - a.mean(),
+    return pd.DataFrame([{"metric": metric, "control": control, "treatment": treatment,
+                          "n_control": len(a), "mean_control": a.mean(),
+                          "n_treatment": len(b), "mean_treatment": b.mean(),
+                          "diff": b.mean() - a.mean(),
                           "diff_low": ci.low, "diff_high": ci.high, "relative_lift": rel,
-                          "relative_low": lo, "relative_high": hi,
+                          "relative_lift_low": lo, "relative_lift_high": hi,
                           "t": welch.statistic, "df": float(welch.df), "p_value": welch.pvalue,
                           "note": note}])
 
 
+@renamed(old_order=("metric", "covariate", "control", "treatment", "alpha"))
 def cuped(outcomes: pd.DataFrame, metric: str = "revenue", covariate: str = "pre_revenue",
-          control: str = "A", treatment: str = "B", alpha: float = 0.05) -> pd.DataFrame:
+          *, control: str = "A", treatment: str = "B", alpha: float = 0.05) -> pd.DataFrame:
     """CUPED: subtract θ·(x − mean x) with θ = cov(x, y)/var(x), then the Welch test.
 
     Randomisation makes x independent of the variant, so the estimate stays unbiased
@@ -178,25 +195,35 @@ def cuped(outcomes: pd.DataFrame, metric: str = "revenue", covariate: str = "pre
         raise ValueError(f"{covariate} is constant: CUPED needs a covariate that varies")
     theta = np.cov(x, y, ddof=1)[0, 1] / x.var(ddof=1)
     adjusted = outcomes.assign(**{f"{metric}_cuped": y - theta * (x - x.mean())})
-    out = mean_test(adjusted, f"{metric}_cuped", control, treatment, alpha)
+    out = mean_test(adjusted, f"{metric}_cuped", control=control, treatment=treatment,
+                    alpha=alpha)
     out["theta"] = theta
     out["variance_reduction"] = 1 - adjusted[f"{metric}_cuped"].var() / y.var()
     return out
 
 
 def sample_size(baseline: float, mde: float, alpha: float = 0.05, power: float = 0.8,
-                ratio: float = 1.0) -> int:
-    """Users per arm to detect an absolute lift `mde` on a conversion rate (statsmodels).
+                ratio: float = 1.0) -> pd.DataFrame:
+    """Users needed to detect an absolute lift `mde` on a conversion rate `baseline`
+    (statsmodels' NormalIndPower on Cohen's h), with `ratio` treatment users per control
+    user. `n_control_exact` is statsmodels' unrounded answer; the arms are rounded up.
 
-    >>> sample_size(0.10, 0.015)
-    6687
+    >>> sample_size(0.10, 0.015)[["n_control_exact", "n_control", "n_treatment", "total"]].round(1)
+       n_control_exact  n_control  n_treatment  total
+    0           6686.2       6687         6687  13374
     """
     if not 0 < baseline < 1 or not 0 < baseline + mde < 1:
         raise ValueError("baseline and baseline + mde must be rates between 0 and 1")
+    if mde == 0 or not ratio > 0:
+        raise ValueError(f"mde must be non-zero and ratio positive; got mde={mde!r}, "
+                         f"ratio={ratio!r}")
     es = proportion_effectsize(baseline + mde, baseline)
-    n = NormalIndPower().solve_power(effect_size=abs(es), alpha=alpha, power=power,
-                                     ratio=ratio)
-    return int(np.ceil(n))
+    n = float(NormalIndPower().solve_power(effect_size=abs(es), alpha=alpha, power=power,
+                                           ratio=ratio))
+    n_control, n_treatment = int(np.ceil(n)), int(np.ceil(n * ratio))
+    return pd.DataFrame([{"baseline": baseline, "mde": mde, "alpha": alpha, "power": power,
+                          "ratio": ratio, "n_control_exact": n, "n_control": n_control,
+                          "n_treatment": n_treatment, "total": n_control + n_treatment}])
 
 
 def minimum_detectable_effect(baseline: float, n_per_arm: int, alpha: float = 0.05,

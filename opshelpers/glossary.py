@@ -3,7 +3,9 @@
 Each metric has an English name, the Chinese term (中文), a formula, its denominator
 (every rate carries one), the area it belongs to, and one sentence on how it misleads;
 formula, denominator and that sentence are written in English and in 中文.
-Notebooks, templates, SQL and reports all read their definitions from here.
+One definition per metric: `COMPUTED_IN` names every helper column that computes a
+metric, and a test checks each of those columns against the formula written here on
+the sample. Lessons and reports show these definitions; the helpers compute them.
 
 >>> METRICS["cvr"].chinese
 '转化率'
@@ -103,12 +105,14 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
        misleads=("cheap users who never buy are expensive; pair CPA with LTV or ROI",
                  "用户不下单，获客成本再低也是贵；CPA 要和 LTV 或 ROI 一起看")),
     _m("roi", "Return on investment (ROI)", "投资回报率", "traffic", unit="ratio",
-       formula=("(revenue − spend) / spend", "（收入 − 花费）/ 花费"),
+       formula=("(attributed revenue − spend) / spend: revenue = what the users the "
+                "channel acquired paid",
+                "（归因收入 − 花费）/ 花费；归因收入 = 该渠道获取的用户实付的金额"),
        denominator=("spend", "花费"),
        misleads=("depends on the attribution window and model; last-touch flatters search",
                  "取决于归因窗口和归因模型；末次触点归因会高估搜索渠道")),
     _m("roas", "Return on ad spend (ROAS)", "广告支出回报率", "traffic", unit="ratio",
-       formula=("revenue / spend", "收入 / 花费"),
+       formula=("attributed revenue / spend (= ROI + 1)", "归因收入 / 花费（= ROI + 1）"),
        denominator=("spend", "花费"),
        misleads=("revenue is not profit: a 2.0 ROAS can lose money at a 40% margin",
                  "收入不是利润：毛利率 40% 时，ROAS 2.0 也是亏钱的")),
@@ -189,6 +193,11 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
        denominator=("orders", "订单数"),
        misleads=("a few gift boxes pull the mean up; check the median",
                  "几单礼盒就能把均值拉高；要看中位数")),
+    _m("paid_aov", "Paid amount per order", "实付客单价", "users", unit="CNY",
+       formula=("amount paid / orders (after coupons)", "实付金额 / 订单数（扣除优惠后）"),
+       denominator=("orders", "订单数"),
+       misleads=("lower than AOV by the average coupon; say which one you quote",
+                 "比客单价（GMV / 订单数）少了平均优惠金额；汇报时要说清用的是哪一个")),
     _m("repeat_rate", "Repeat purchase rate", "复购率", "users",
        formula=("buyers with ≥ 2 orders in the period / buyers",
                 "统计周期内下单 ≥ 2 次的买家数 / 买家数"),
@@ -301,6 +310,19 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
        misleads=("peeking daily and stopping at p < 0.05 finds effects that are not there",
                  "每天偷看结果、一到 p < 0.05 就停实验，会“发现”并不存在的效果")),
 
+    _m("cart_abandonment", "Cart abandonment rate", "购物车放弃率", "activity",
+       formula=("users who added to cart and never started checkout / users who added to cart",
+                "加购后从未进入结算的用户数 / 加购用户数"),
+       denominator=("users who added to cart", "加购用户数"),
+       misleads=("counted per user, not per event: one user adding ten times is one user",
+                 "按人去重，不按事件次数：一个人加购十次也只算一个人")),
+    _m("checkout_abandonment", "Checkout abandonment rate", "结算放弃率", "activity",
+       formula=("users who started checkout and never bought / users who started checkout",
+                "进入结算后从未购买的用户数 / 进入结算的用户数"),
+       denominator=("users who started checkout", "进入结算的用户数"),
+       misleads=("a broken payment step shows here, not in cart abandonment",
+                 "支付环节出故障时反映在这里，而不是购物车放弃率")),
+
     # data 数据
     _m("wow", "Week over week (WoW)", "周环比", "data", unit="ratio",
        formula=("this week / last week − 1", "本周 / 上周 − 1"),
@@ -313,12 +335,41 @@ METRICS: dict[str, Metric] = {m.key: m for m in [
        misleads=("one odd day last week makes today look odd",
                  "上周那天本身异常，今天看起来也会异常")),
     _m("gmv_tree", "GMV KPI tree", "GMV指标拆解", "data", unit="CNY",
-       formula=("GMV = DAU × paying rate × orders per payer × AOV",
-                "GMV = 日活 × 付费率 × 付费用户人均订单数 × 客单价"),
+       formula=("GMV = active users × paying rate × orders per payer × AOV",
+                "GMV = 活跃用户数 × 付费率 × 付费用户人均订单数 × 客单价"),
        denominator=_NONE,
        misleads=("an identity explains where, not why; drill into the factor that moved",
                  "恒等式只说明变化出在哪，不说明为什么；要下钻到变动的那个因子")),
 ]}
+
+
+# metric → the (module.function, column) pairs that compute it; tests/test_glossary_i18n.py
+# recomputes each column from the glossary's formula on the sample
+COMPUTED_IN: dict[str, list[tuple[str, str]]] = {
+    "ctr": [("traffic.channel_report", "ctr")],
+    "cvr": [("traffic.channel_report", "cvr")],
+    "cpc": [("traffic.channel_report", "cpc")],
+    "cpa": [("traffic.channel_report", "cpa")],
+    "roi": [("traffic.channel_report", "roi")],
+    "roas": [("traffic.channel_report", "roas")],
+    "bounce_rate": [("traffic.uv_pv", "bounce_rate")],
+    "uv": [("traffic.uv_pv", "uv")],
+    "dau": [("monitor.stickiness", "dau")],
+    "mau": [("monitor.stickiness", "mau")],
+    "stickiness": [("monitor.stickiness", "stickiness")],
+    "paying_rate": [("monitor.kpi_table", "paying_rate"), ("users.revenue_metrics",
+                                                           "paying_rate")],
+    "arpu": [("users.revenue_metrics", "arpu")],
+    "arppu": [("users.revenue_metrics", "arppu")],
+    "aov": [("monitor.kpi_table", "aov"), ("activity.phase_report", "aov")],
+    "paid_aov": [("users.revenue_metrics", "paid_aov")],
+    "k_factor": [("users.referral", "k_factor")],
+    "read_rate": [("content.post_engagement", "read_rate")],
+    "engagement_rate": [("content.post_engagement", "engagement_rate")],
+    "share_rate": [("content.post_engagement", "share_rate")],
+    "campaign_roi": [("activity.phase_report", "campaign_roi")],
+    "incremental_gmv": [("activity.phase_report", "incremental_gmv")],
+}
 
 
 def table(area: str | None = None, lang: str | None = None) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from .compat import renamed
+from .quality import SchemaError
 from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
                                           proportions_ztest)
 
@@ -45,35 +47,39 @@ def ratio(numerator, denominator) -> np.ndarray:
 
 
 def require(df: pd.DataFrame, columns, what: str) -> None:
-    """Raise a clear error naming the missing columns of `what` and how to fix them."""
+    """Raise a `SchemaError` (the one error for a missing column; a KeyError and a
+    ValueError too) naming the missing columns of `what` and how to fix them."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise KeyError(f"{what} needs column(s) {missing}; it has {list(df.columns)}. "
+        raise SchemaError(f"{what} needs column(s) {missing}; it has {list(df.columns)}. "
                        "Rename yours (df.rename(columns={...})) or load it with "
                        "ops.read_table(path, mapping={...}).")
 
 
-def two_proportions(success_a: int, n_a: int, success_b: int, n_b: int,
-                    alpha: float = 0.05) -> dict:
-    """B vs A: rates, difference with Newcombe's CI (and the Wald CI beside it, as most
-    tools report it), relative lift, z-test (statsmodels).
+@renamed(success_a="successes_control", n_a="n_control", success_b="successes_treatment",
+         n_b="n_treatment")
+def two_proportions(successes_control: int, n_control: int, successes_treatment: int,
+                    n_treatment: int, alpha: float = 0.05) -> dict:
+    """Treatment vs control: rates, difference with Newcombe's CI (and the Wald CI beside
+    it, as most tools report it), relative lift, z-test (statsmodels).
 
     >>> r = two_proportions(100, 1000, 150, 1000)
     >>> round(r["diff"], 10), r["p_value"] < 0.01
     (0.05, True)
     """
-    for n in (n_a, n_b):
+    sa, na, sb, nb = successes_control, n_control, successes_treatment, n_treatment
+    for n in (na, nb):
         if n <= 0:
-            raise ValueError("each group needs at least one observation")
-    z, p = proportions_ztest([success_b, success_a], [n_b, n_a])
-    low, high = confint_proportions_2indep(success_b, n_b, success_a, n_a, compare="diff",
-                                           method="newcomb", alpha=alpha)
-    wald_low, wald_high = confint_proportions_2indep(success_b, n_b, success_a, n_a,
-                                                     compare="diff", method="wald", alpha=alpha)
-    ra, rb = success_a / n_a, success_b / n_b
-    return {"n_a": int(n_a), "success_a": int(success_a), "rate_a": ra,
-            "n_b": int(n_b), "success_b": int(success_b), "rate_b": rb,
+            raise ValueError("each arm needs at least one observation")
+    z, p = proportions_ztest([sb, sa], [nb, na])
+    low, high = confint_proportions_2indep(sb, nb, sa, na, compare="diff", method="newcomb",
+                                           alpha=alpha)
+    wald_low, wald_high = confint_proportions_2indep(sb, nb, sa, na, compare="diff",
+                                                     method="wald", alpha=alpha)
+    ra, rb = sa / na, sb / nb
+    return {"n_control": int(na), "successes_control": int(sa), "rate_control": ra,
+            "n_treatment": int(nb), "successes_treatment": int(sb), "rate_treatment": rb,
             "diff": rb - ra, "diff_low": float(low), "diff_high": float(high),
-            "diff_low_wald": float(wald_low), "diff_high_wald": float(wald_high),
+            "diff_wald_low": float(wald_low), "diff_wald_high": float(wald_high),
             "relative_lift": rb / ra - 1 if ra > 0 else np.nan,
             "z": float(z), "p_value": float(p)}

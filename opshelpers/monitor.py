@@ -12,6 +12,8 @@ from scipy import stats
 from statsmodels.tsa.seasonal import STL
 
 from . import arrays
+from .changes import level_change
+from .compat import bare_number
 from .metrics import ratio, require
 
 __all__ = ["kpi_table", "stickiness", "kpi_tree", "detect_anomalies", "level_shift",
@@ -56,8 +58,9 @@ def kpi_table(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "D") -> pd
     return out.reset_index()
 
 
-def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
-    """DAU, MAU (distinct users in the last `window` days) and DAU/MAU per day.
+def stickiness(events: pd.DataFrame, window: str = "30D") -> pd.DataFrame:
+    """DAU, MAU (distinct users in the last `window`, whole days, ending that day) and
+    DAU/MAU per day.
 
     Each active day of a user covers the days until their next active day or
     `window` days later, whichever is first; summing the coverage counts each user
@@ -66,8 +69,7 @@ def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
     require(events, ["user_id", "event_time"], "stickiness")
     if events.empty:
         raise ValueError("stickiness: the events table is empty")
-    if window < 1:
-        raise ValueError(f"window must be at least 1 day, got {window}")
+    window = arrays.whole_days(bare_number(window, "stickiness", "window", "D"))
     user, d, first_day = arrays.active_pairs(events)
     n = int(d.max()) + 1
     following = np.r_[d[1:], 0]
@@ -86,9 +88,9 @@ def stickiness(events: pd.DataFrame, window: int = 30) -> pd.DataFrame:
 
 
 def kpi_tree(kpis: pd.DataFrame, before, after) -> pd.DataFrame:
-    """Split a GMV change into DAU, paying rate, orders per payer and AOV (LMDI).
+    """Split a GMV change into active users, paying rate, orders per payer and AOV (LMDI).
 
-    GMV = DAU × paying rate × orders per payer × AOV holds exactly, so with the
+    GMV = active users × paying rate × orders per payer × AOV holds exactly, so with the
     logarithmic mean L(a, b) = (a − b)/(ln a − ln b) each factor's contribution is
     L(GMV₁, GMV₀) × ln(x₁/x₀) and the contributions add up to the change exactly.
     `before` and `after` are period labels, or (first, last) date ranges that are
@@ -102,14 +104,14 @@ def kpi_tree(kpis: pd.DataFrame, before, after) -> pd.DataFrame:
         if rows.empty:
             raise ValueError(f"no KPI rows for {sel}")
         m = rows[["active_users", "payers", "orders", "gmv"]].mean()
-        return pd.Series({"dau": m["active_users"], "paying_rate": m["payers"] /
+        return pd.Series({"active_users": m["active_users"], "paying_rate": m["payers"] /
                           m["active_users"], "orders_per_payer": m["orders"] / m["payers"],
                           "aov": m["gmv"] / m["orders"], "gmv": m["gmv"]})
 
     x0, x1 = level(before), level(after)
     g0, g1 = x0["gmv"], x1["gmv"]
     lm = (g1 - g0) / (np.log(g1) - np.log(g0)) if g1 != g0 else g0
-    factors = ["dau", "paying_rate", "orders_per_payer", "aov"]
+    factors = ["active_users", "paying_rate", "orders_per_payer", "aov"]
     out = pd.DataFrame({"factor": factors, "before": x0[factors].to_numpy(),
                         "after": x1[factors].to_numpy()})
     out["change_pct"] = out["after"] / out["before"] - 1
@@ -173,33 +175,9 @@ def detect_anomalies(series: pd.Series, period: int = 7, threshold: float = 3.5,
 
 def level_shift(series: pd.Series, min_days: int = 14, permutations: int = 199,
                 alpha: float = 0.01, seed: int = 0) -> pd.DataFrame:
-    """The day a daily series' level changed most, with a permutation p-value.
-
-    For series without a trend (rates such as a channel's daily conversion): the split
-    that most reduces the squared error of "one mean before, another after" wins; the
-    p-value comes from shuffling the days `permutations` times.
-    """
-    s = pd.Series(series).astype(float).dropna()
-    if len(s) < 2 * min_days:
-        raise ValueError(f"need at least {2 * min_days} days, got {len(s)}")
-    rng = np.random.default_rng(seed)
-
-    def best(x):
-        k = np.arange(min_days, len(x) - min_days + 1)
-        c = np.cumsum(x)
-        m1, m2 = c[k - 1] / k, (c[-1] - c[k - 1]) / (len(x) - k)
-        gain = k * (len(x) - k) / len(x) * (m1 - m2) ** 2      # SSE reduction
-        j = int(np.argmax(gain))
-        return gain[j], int(k[j])
-
-    x = s.to_numpy()
-    stat, k = best(x)
-    perm = [best(rng.permutation(x))[0] for _ in range(permutations)]
-    p = (1 + sum(g >= stat for g in perm)) / (permutations + 1)
-    return pd.DataFrame([{"change_date": s.index[k], "mean_before": x[:k].mean(),
-                          "mean_after": x[k:].mean(),
-                          "change": x[k:].mean() - x[:k].mean(), "p_value": p,
-                          "significant": p < alpha}])
+    """The day a daily series' level changed most, with a permutation p-value: one row
+    from `changes.level_change` (for series without a trend, such as a daily rate)."""
+    return pd.DataFrame([level_change(series, min_days, permutations, alpha, seed)])
 
 
 def drill_down(data: pd.DataFrame, dimension: str, time: str, before: tuple, after: tuple,

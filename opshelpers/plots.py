@@ -119,3 +119,23 @@ def lifecycle_chart(lifecycle: pd.DataFrame, title: str | None = None, ax=None):
     ax.legend(ncol=4, fontsize=8)
     ax.figure.autofmt_xdate()
     return ax
+
+
+def posting_heatmap(cells: pd.DataFrame, metric: str, title: str | None = None, ax=None):
+    """Weekday × hour heatmap of a `content.posting_heatmap` table: colour = mean
+    `metric`, number = posts; blank = too few posts to say."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.2))
+    mean = cells.pivot_table(index="weekday", columns="hour", values=metric,
+                             aggfunc="first", observed=False, dropna=False)
+    posts = cells.pivot_table(index="weekday", columns="hour", values="posts",
+                              aggfunc="first", observed=False)
+    hours = posts.columns[(posts > 0).any()]           # hours nobody posts at: left out
+    mean, posts = mean[hours], posts[hours]
+    days = [t(f"plots.weekday.{d.lower()}") for d in mean.index]
+    sns.heatmap(mean.set_axis(days), ax=ax, cmap="Blues",
+                annot=posts.where(posts > 0).to_numpy(), fmt=".0f",
+                cbar_kws={"label": t("plots.mean_of", metric=metric)})
+    ax.set(title=t("plots.posting_title") if title is None else title,
+           xlabel=t("plots.publish_hour"), ylabel="")
+    return ax

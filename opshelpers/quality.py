@@ -41,8 +41,13 @@ class DataQualityWarning(UserWarning):
     """Rows were left out of a result (unmatched ids, excluded users, a date window)."""
 
 
-class SchemaError(ValueError):
-    """A file or frame does not fit the table it should be: names the column and the fix."""
+class SchemaError(KeyError, ValueError):
+    """A file or frame does not fit the table it should be (a missing column, a column
+    that cannot be read): names the column and the fix. The one error for a missing
+    column everywhere; it is a KeyError and a ValueError, so either `except` catches it."""
+
+    def __str__(self) -> str:            # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 def _id_kind(s: pd.Series) -> str:

@@ -48,10 +48,11 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
     this = daily.loc[start:end, cols]
     last = daily.loc[start - pd.Timedelta(days=7):start - pd.Timedelta(days=1), cols]
     kpis = pd.DataFrame({"this_week": this.mean(), "last_week": last.mean()})
-    kpis.loc["paying_rate"] = [this["payers"].sum() / this["active_users"].sum(),
-                               last["payers"].sum() / last["active_users"].sum()]
-    kpis.loc["aov"] = [this["gmv"].sum() / this["orders"].sum(),
-                       last["gmv"].sum() / last["orders"].sum()]
+    # the week's rates are kpi_table's weekly ones (distinct payers / distinct active
+    # users of the week), not sums of daily counts, which count a user once per day
+    weekly = monitor.kpi_table(ev, orders, "W").set_index("period")
+    for rate in ("paying_rate", "aov"):
+        kpis.loc[rate] = weekly[rate].reindex([start, start - pd.Timedelta(days=7)]).to_numpy()
     kpis["wow"] = kpis["this_week"] / kpis["last_week"] - 1
     kpis = kpis.rename(index={c: f"{c} (per day)" for c in cols})
     anomalies = monitor.detect_anomalies(daily["active_users"], burn_in=28,

@@ -2,7 +2,7 @@
 
 The SQL is plain and readable: it runs on DuckDB as is, on Spark through `run(...,
 engine="spark")` (transpiled by sqlglot), and with small changes on other warehouses
-(Postgres, ClickHouse): `date_trunc('week', …)` and `INTERVAL 7 DAY` are the usual spots
+(Postgres, ClickHouse): `date_trunc('week', …)` and `INTERVAL 604800 SECOND` are the usual spots
 to adapt. A table is a DataFrame or a path to Parquet/CSV files, which DuckDB reads
 itself — out of core, so the files may be larger than memory.
 
@@ -21,6 +21,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from .arrays import check_period, duration, whole_days
+from .compat import bare_number, days_as_duration, minutes_as_duration, renamed, warn_deprecated
+from .i18n import t
 
 __all__ = ["connect", "query", "run", "to_spark", "DAU", "dau_mau_sql", "retention_sql",
            "funnel_sql", "sessions_sql", "CHANNEL_REPORT", "RFM_SUMMARY"]
@@ -130,6 +134,20 @@ def to_spark(sql: str) -> str:
     return statements[0]
 
 
+# the SQL unit of each period of the vocabulary (date_trunc; weeks start on Monday in
+# DuckDB and Spark alike)
+PERIOD_UNITS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+SQL_UNITS = {unit: freq for freq, unit in PERIOD_UNITS.items()}   # the old cohort="week"
+
+
+def _seconds(value, name: str) -> int:
+    """A duration as whole seconds for an INTERVAL (the SQL twins' resolution)."""
+    length = duration(value, name)
+    if length % pd.Timedelta(seconds=1):
+        raise ValueError(t("params.bad_duration", name=name, given=value))
+    return int(length.total_seconds())
+
+
 DAU = """
 SELECT CAST(event_time AS DATE) AS day,
        count(DISTINCT user_id)  AS dau
@@ -139,11 +157,10 @@ ORDER BY 1
 """
 
 
-def dau_mau_sql(window: int = 30) -> str:
-    """DAU, MAU (distinct users in the `window` days ending on the day) and DAU/MAU per
-    day — the same numbers as `monitor.stickiness`."""
-    if int(window) < 1:
-        raise ValueError(f"window must be at least 1 day, got {window}")
+def dau_mau_sql(window: str = "30D") -> str:
+    """DAU, MAU (distinct users in the `window`, whole days, ending on the day) and
+    DAU/MAU per day — the same numbers as `monitor.stickiness`."""
+    window = whole_days(bare_number(window, "dau_mau_sql", "window", "D"))
     return f"""
 WITH active AS (
     SELECT DISTINCT user_id, CAST(event_time AS DATE) AS day FROM events
@@ -155,22 +172,22 @@ SELECT d.day AS date,
        sum(CASE WHEN a.day = d.day THEN 1 ELSE 0 END) / count(DISTINCT a.user_id)
                                                        AS stickiness
 FROM days d
-JOIN active a ON a.day <= d.day AND a.day > d.day - {int(window)}
+JOIN active a ON a.day <= d.day AND a.day > d.day - {window}
 GROUP BY d.day
 ORDER BY d.day
 """
 
 
-def sessions_sql(gap_minutes: int = 30) -> str:
+@renamed(gap_minutes=("gap", minutes_as_duration))
+def sessions_sql(gap: str = "30min") -> str:
     """Sessions, same definition as `users.sessions`: a new session starts after more
-    than `gap_minutes` without an event of that user. One row per session."""
-    if int(gap_minutes) < 1:
-        raise ValueError(f"gap_minutes must be at least 1, got {gap_minutes}")
+    than `gap` without an event of that user. One row per session."""
+    seconds = _seconds(bare_number(gap, "sessions_sql", "gap", "min"), "gap")
     return f"""
 WITH flagged AS (
     SELECT user_id, event_time,
            CASE WHEN lag(event_time) OVER w IS NULL
-                  OR lag(event_time) OVER w < event_time - INTERVAL {int(gap_minutes)} MINUTE
+                  OR lag(event_time) OVER w < event_time - INTERVAL {seconds} SECOND
                 THEN 1 ELSE 0 END AS new_session
     FROM events
     WINDOW w AS (PARTITION BY user_id ORDER BY event_time)
@@ -189,11 +206,16 @@ ORDER BY user_id, session
 """
 
 
-def retention_sql(days=(1, 7, 30), cohort: str = "week") -> str:
-    """N-day retention per signup cohort, censoring-aware (users who cannot have
-    reached day N yet are not eligible). Same definition as `users.retention`."""
-    if cohort not in ("day", "week", "month"):
-        raise ValueError("cohort must be 'day', 'week' or 'month'")
+@renamed(cohort="freq")
+def retention_sql(days=(1, 7, 30), freq: str = "W") -> str:
+    """N-day retention per signup cohort of `freq` periods (D/W/M/Q/Y), censoring-aware
+    (users who cannot have reached day N yet are not eligible). Same definition as
+    `users.retention`."""
+    if freq in SQL_UNITS:                           # the old cohort="week"
+        warn_deprecated(f"retention_sql(cohort={freq!r})",
+                        f"retention_sql(freq={SQL_UNITS[freq]!r})")
+        freq = SQL_UNITS[freq]
+    cohort = PERIOD_UNITS[check_period(freq)]
     day_list = ", ".join(str(int(d)) for d in days)
     return f"""
 WITH active AS (
@@ -217,10 +239,13 @@ ORDER BY c.cohort, n.day
 """
 
 
-def funnel_sql(steps: list[str], window_days: int = 7) -> str:
-    """Ordered funnel, same definition as `users.funnel`: users per step."""
-    if len(steps) < 2:
-        raise ValueError("a funnel needs at least two steps")
+@renamed(window_days=("window", days_as_duration))
+def funnel_sql(steps: list[str], window: str = "7D") -> str:
+    """Ordered funnel, same definition as `users.funnel`: users per step, each step
+    within `window` of the first."""
+    if isinstance(steps, str) or len(steps) < 2:
+        raise ValueError(t("params.no_steps", given=steps))
+    seconds = _seconds(bare_number(window, "funnel_sql", "window", "D"), "window")
     for s in steps:
         if "'" in s:
             raise ValueError(f"step names cannot contain quotes: {s!r}")
@@ -233,7 +258,7 @@ def funnel_sql(steps: list[str], window_days: int = 7) -> str:
     SELECT p.user_id, p.t0, min(e.event_time) AS t
     FROM s{k - 1} p JOIN events e
       ON e.user_id = p.user_id AND e.event = '{step}'
-     AND e.event_time >= p.t AND e.event_time <= p.t0 + INTERVAL {int(window_days)} DAY
+     AND e.event_time >= p.t AND e.event_time <= p.t0 + INTERVAL {seconds} SECOND
     GROUP BY p.user_id, p.t0
 )""")
     counts = "\nUNION ALL ".join(f"SELECT {k} AS step, '{s}' AS event, count(*) AS users "

@@ -2,7 +2,7 @@
 
     opshelpers report --list
     opshelpers report retention --data events.csv --map user_id=uid,event_time=ts \\
-        --param cohort=M --out retention.html
+        --param freq=M --out retention.html
 
 Each template is a parameterised notebook in `notebooks/templates/` (a papermill
 "parameters" cell). Inputs are validated first — a missing column, an unreadable
@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .arrays import duration_ticks
+from .arrays import duration
+from .compat import warn_deprecated
 from .i18n import language, set_language, t
 from .io import SchemaError, load_sample, read_table
 from .plots import CSS_FONT_STACK
@@ -45,7 +46,7 @@ class Template:
 
 TEMPLATES: dict[str, Template] = {t.name: t for t in [
     Template("retention", "Cohort retention", ("events", ("user_id", "event_time")),
-             params={"cohort": "W", "days": "1,7,30"}),
+             params={"freq": "W", "days": "1,7,30"}),
     Template("funnel", "Ordered funnel", ("events", ("user_id", "event_time", "event")),
              params={"steps": "app_open,view_product,add_to_cart,checkout,purchase",
                      "window": "7D"}),
@@ -91,7 +92,7 @@ def _step_list(value: str) -> None:
 
 
 def _duration(value: str) -> None:
-    duration_ticks(str(value), "ns")          # the helpers' own check, before a kernel
+    duration(str(value))                      # the helpers' own check, before a kernel
 
 
 def _date(value: str) -> None:
@@ -116,14 +117,36 @@ def _text(value: str) -> None:
         raise ValueError("must not be empty")
 
 
-PARAM_CHECKS = {"cohort": _choice("D", "W", "M"), "days": _day_list, "steps": _step_list,
+PARAM_CHECKS = {"freq": _choice("D", "W", "M", "Q", "Y"), "days": _day_list, "steps": _step_list,
                 "window": _duration, "start": _date, "end": _date, "orders": _optional_file,
                 "experiment": _text, "burn_in": _positive_whole}
+
+
+OLD_PARAMS = {"cohort": "freq"}     # renamed parameters, accepted one release
+
+
+def current_params(params: dict | None) -> dict:
+    """`params` with old parameter names replaced by today's (with a FutureWarning).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     current_params({"cohort": "M"})
+    {'freq': 'M'}
+    """
+    out = {}
+    for key, value in (params or {}).items():
+        if key in OLD_PARAMS:
+            warn_deprecated(f"--param {key}={value}", f"--param {OLD_PARAMS[key]}={value}")
+            key = OLD_PARAMS[key]
+        out[key] = value
+    return out
 
 
 def check_params(name: str, params: dict) -> None:
     """Every `--param` checked before a kernel starts: name, then value."""
     t = TEMPLATES[name]
+    params = current_params(params)
     unknown = set(params) - set(t.params)
     if unknown:
         raise ValueError(f"template {name!r} has no parameter(s) {sorted(unknown)}; "
@@ -235,7 +258,8 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
     if name not in TEMPLATES:
         raise KeyError(f"unknown template {name!r}; run `opshelpers report --list`")
     t = TEMPLATES[name]
-    check_params(name, params or {})
+    params = current_params(params)
+    check_params(name, params)
     language(lang)                                    # refuses anything but zh / en
     out_html, tables_dir = check_output(out_html)
     log(f"[1/3] validating inputs for {name}")
@@ -286,8 +310,8 @@ def _one_line(name: str, err) -> str:
 def parse_pairs(text: str | None, what: str) -> dict[str, str]:
     """'a=b,c=d' → {'a': 'b', 'c': 'd'}; 'days=1,7,30' keeps its commas.
 
-    >>> parse_pairs("cohort=M,days=1,7,30", "--param")
-    {'cohort': 'M', 'days': '1,7,30'}
+    >>> parse_pairs("freq=M,days=1,7,30", "--param")
+    {'freq': 'M', 'days': '1,7,30'}
     """
     if not text:
         return {}

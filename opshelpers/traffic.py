@@ -15,6 +15,8 @@ import statsmodels.api as sm
 from scipy import optimize
 
 from . import arrays
+from .changes import rate_change
+from .compat import renamed
 from .metrics import add_rate, ratio, require, two_proportions
 from .i18n import t
 
@@ -90,101 +92,67 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
     return out.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
 
 
-def compare_pages(visits: pd.DataFrame, a: str = "lp_a", b: str = "lp_b",
-                  page: str = "landing_page", outcome: str = "signed_up",
+@renamed(a="control", b="treatment", outcome="metric")
+def compare_pages(visits: pd.DataFrame, control: str = "lp_a", treatment: str = "lp_b",
+                  page: str = "landing_page", metric: str = "signed_up",
                   alpha: float = 0.05, lang: str | None = None) -> pd.DataFrame:
-    """Conversion of page B vs page A: difference with CI, relative lift, z-test, verdict
-    (in `lang`, default `ops.setup`'s).
+    """Conversion (`metric`, 0/1 per visit) of the `treatment` page vs the `control`
+    page: `metrics.two_proportions`' columns (rates, difference with CIs, relative lift,
+    z-test) and a verdict in `lang` (default `ops.setup`'s).
 
     >>> v = pd.DataFrame({"landing_page": ["lp_a"] * 1000 + ["lp_b"] * 1000,
     ...                   "signed_up": [True] * 100 + [False] * 900 + [True] * 150 + [False] * 850})
-    >>> compare_pages(v)[["cvr_a", "cvr_b", "diff"]].iloc[0].round(4).tolist()
+    >>> compare_pages(v)[["rate_control", "rate_treatment", "diff"]].iloc[0].round(4).tolist()
     [0.1, 0.15, 0.05]
 
     Taught in 01_traffic §Landing page A vs B.
     """
-    require(visits, [page, outcome], "compare_pages")
-    counts = visits.groupby(page, observed=True)[outcome].agg(["sum", "size"])
-    for name in (a, b):
+    require(visits, [page, metric], "compare_pages")
+    counts = visits.groupby(page, observed=True)[metric].agg(["sum", "size"])
+    for name in (control, treatment):
         if name not in counts.index:
             raise ValueError(f"no visits with {page} == {name!r}; values present: "
                              f"{sorted(map(str, counts.index))}")
-    sa, na = (int(x) for x in counts.loc[a])
-    sb, nb = (int(x) for x in counts.loc[b])
+    sa, na = (int(x) for x in counts.loc[control])
+    sb, nb = (int(x) for x in counts.loc[treatment])
     r = two_proportions(sa, na, sb, nb, alpha=alpha)
     if r["p_value"] >= alpha:
-        verdict = t("traffic.compare_pages.same", lang, p=r["p_value"], a=a)
+        verdict = t("traffic.compare_pages.same", lang, p=r["p_value"], a=control)
     else:
-        verdict = t("traffic.compare_pages.better", lang, better=b if r["diff"] > 0 else a,
+        verdict = t("traffic.compare_pages.better", lang,
+                    better=treatment if r["diff"] > 0 else control,
                     diff=r["diff"], low=r["diff_low"], high=r["diff_high"], p=r["p_value"])
-    return pd.DataFrame([{
-        "page_a": a, "visits_a": na, "signups_a": sa, "cvr_a": r["rate_a"],
-        "page_b": b, "visits_b": nb, "signups_b": sb, "cvr_b": r["rate_b"],
-        **{k: r[k] for k in ("diff", "diff_low", "diff_high", "relative_lift", "z",
-                             "p_value")},
-        "verdict": verdict}])
+    return pd.DataFrame([{"metric": metric, "control": control, "treatment": treatment, **r,
+                          "verdict": verdict}])
 
 
+@renamed(outcome="metric")
 def conversion_drop(visits: pd.DataFrame, group: str = "channel",
-                    outcome: str = "signed_up", time: str = "visit_time",
+                    metric: str = "signed_up", time: str = "visit_time",
                     min_days: int = 14, permutations: int = 199, alpha: float = 0.01,
-                    seed: int = 0) -> pd.DataFrame:
-    """Find, per group, the day its conversion rate changed most, and whether it is real.
-
-    For every candidate day (leaving `min_days` on each side) the binomial likelihood
-    ratio of "one rate before, another after" vs "one rate" is computed; the best day
-    wins. Its p-value comes from shuffling the order of days `permutations` times
-    (searching many days makes a plain z-test far too optimistic).
+                    seed: int = 0, trials_name: str = "visits") -> pd.DataFrame:
+    """Find, per group, the day its conversion rate (mean of the 0/1 `metric`) changed
+    most, and whether it is real: `changes.rate_change` on each group's daily counts
+    (the binomial likelihood ratio of the best split day, with a permutation p-value:
+    searching many days makes a plain z-test far too optimistic).
 
     Taught in 01_traffic §Why did one channel's conversion fall?
     """
-    require(visits, [group, outcome, time], "conversion_drop")
-    if permutations < 19:
-        raise ValueError("permutations must be ≥ 19 for a p-value below 0.05 to be possible")
-    rng = np.random.default_rng(seed)
+    require(visits, [group, metric, time], "conversion_drop")
     daily = (visits.assign(day=visits[time].dt.normalize())
-             .groupby([group, "day"], observed=True)[outcome].agg(["sum", "size"]))
+             .groupby([group, "day"], observed=True)[metric].agg(["sum", "size"]))
     rows = []
     for name, d in daily.groupby(level=0, observed=True):
         d = d.droplevel(0)
         d = d[d["size"] > 0]
         if len(d) < 2 * min_days:
             continue
-        s, n = d["sum"].to_numpy(float), d["size"].to_numpy(float)
-        stat, k = _best_split(s, n, min_days)
-        perm = [_best_split(*_shuffled(s, n, rng), min_days)[0] for _ in range(permutations)]
-        p = (1 + sum(x >= stat for x in perm)) / (permutations + 1)
-        before, after = s[:k].sum() / n[:k].sum(), s[k:].sum() / n[k:].sum()
-        rows.append({group: name, "change_date": d.index[k], "rate_before": before,
-                     "rate_after": after, "change": after - before,
-                     "visits_before": int(n[:k].sum()), "visits_after": int(n[k:].sum()),
-                     "lr_stat": stat, "p_value": p, "significant": p < alpha})
+        rows.append({group: name, **rate_change(d["sum"], d["size"], min_days, permutations,
+                                                alpha, seed, trials_name)})
     out = pd.DataFrame(rows)
     if out.empty:
-        raise ValueError(f"no {group} has ≥ {2 * min_days} days with visits; lower min_days")
+        raise ValueError(f"no {group} has ≥ {2 * min_days} days with rows; lower min_days")
     return out.sort_values(["significant", "lr_stat"], ascending=False, ignore_index=True)
-
-
-def _shuffled(s, n, rng):
-    order = rng.permutation(s.size)
-    return s[order], n[order]
-
-
-def _best_split(s: np.ndarray, n: np.ndarray, min_days: int) -> tuple[float, int]:
-    """Max binomial log-likelihood ratio over split points; returns (2·ΔlogL, index)."""
-    cs, cn = np.cumsum(s), np.cumsum(n)
-    S, N = cs[-1], cn[-1]
-    k = np.arange(min_days, s.size - min_days + 1)
-    s1, n1 = cs[k - 1], cn[k - 1]
-    s2, n2 = S - s1, N - n1
-
-    def loglik(x, m):
-        p = np.clip(x / m, 1e-12, 1 - 1e-12)
-        return x * np.log(p) + (m - x) * np.log(1 - p)
-
-    lr = 2 * (loglik(s1, n1) + loglik(s2, n2) - loglik(S, N))
-    best = int(np.argmax(lr))
-    return float(lr[best]), int(k[best])
 
 
 def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
@@ -298,7 +266,8 @@ def touch_paths(visits: pd.DataFrame) -> pd.DataFrame:
 
 
 def attribution(visits: pd.DataFrame, first_last_share: float = 0.4) -> pd.DataFrame:
-    """Signups credited to channels by first-, last-touch, linear and position-based models.
+    """Signups credited to channels by first-, last-touch, linear and position-based
+    models: one row per channel, most last-touch signups first.
 
     Position-based gives `first_last_share` to the first and to the last touch and
     splits the rest over the middle ones (one touch: all; two: half each).
@@ -306,8 +275,8 @@ def attribution(visits: pd.DataFrame, first_last_share: float = 0.4) -> pd.DataF
     >>> v = pd.DataFrame({"visitor_id": [1, 1, 1, 2], "signed_up": [False, False, True, True],
     ...     "visit_time": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-01"]),
     ...     "channel": ["kol", "feed_ads", "sem", "sem"]})
-    >>> attribution(v).loc["sem"].round(4).tolist()
-    [1.0, 2.0, 1.3333, 1.4]
+    >>> attribution(v).round(4).values.tolist()[0]
+    ['sem', 1.0, 2.0, 1.3333, 1.4]
     """
     if not 0 <= first_last_share <= 0.5:
         raise ValueError("first_last_share must be between 0 and 0.5")
@@ -320,5 +289,5 @@ def attribution(visits: pd.DataFrame, first_last_share: float = 0.4) -> pd.DataF
         "first_touch": first.astype(float), "last_touch": last.astype(float),
         "linear": 1.0 / p["n"],
         "position_based": np.where(first | last, ends, middle_share)})
-    out = credit.groupby("channel").sum()
-    return out.sort_values("last_touch", ascending=False)
+    out = credit.groupby("channel").sum().reset_index()
+    return out.sort_values("last_touch", ascending=False, kind="stable", ignore_index=True)

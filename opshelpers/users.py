@@ -14,6 +14,8 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from . import arrays
+from .compat import days_as_duration, renamed
+from .events import active_days, check_events, early_and_follow_up
 from .experiments import note_both_arms, one_arm_per_user
 from .metrics import add_rate, ratio, require, two_proportions
 from .i18n import t
@@ -21,32 +23,9 @@ from .quality import note_excluded, note_unmatched, same_id_kind, unmatched_rows
 
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
            "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
-           "referral", "revenue_metrics", "churn_risk_rules", "churn_model",
+           "referral", "revenue_metrics", "churn_risk_rules", "churn_features",
+           "churn_model", "churn_scores",
            "winback_effect", "SEGMENTS", "LIFECYCLE_STATES"]
-
-
-def _check_events(events: pd.DataFrame, what: str) -> None:
-    require(events, ["user_id", "event_time"], what)
-    if events.empty:
-        raise ValueError(f"{what}: the events table is empty")
-    if events["event_time"].isna().any():
-        n = int(events["event_time"].isna().sum())
-        raise ValueError(f"{what}: {n} event(s) have no event_time (NaT); drop or fix them "
-                         "first (ops.read_table(..., invalid='report') lists them)")
-
-
-def active_days(events: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (user_id, date) pairs with any event: the unit of 'active'.
-
-    >>> e = pd.DataFrame({"user_id": [1, 1, 2], "event_time": pd.to_datetime(
-    ...     ["2026-01-01 09:00", "2026-01-01 20:00", "2026-01-02 10:00"])})
-    >>> len(active_days(e))
-    2
-    """
-    _check_events(events, "active_days")
-    out = pd.DataFrame({"user_id": events["user_id"].to_numpy(),
-                        "date": events["event_time"].dt.normalize().to_numpy()})
-    return out.drop_duplicates(ignore_index=True)
 
 
 # ------------------------------------------------------------------ lifecycle
@@ -119,10 +98,13 @@ def _period_index(times: pd.Series, freq: str, start: pd.Period) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ retention
+@renamed(cohort="freq")
 def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
-              cohort: str = "W", kind: str = "n_day", by: str | None = None,
+              freq: str = "W", kind: str = "n_day", by: str | None = None,
               end: str | pd.Timestamp | None = None) -> pd.DataFrame:
     """Cohort retention, tidy: cohort, [by], day, cohort_size, eligible, retained, rate, CI.
+
+    Users are grouped into cohorts by the `freq` period (D/W/M/Q/Y) of their signup.
 
     `kind="n_day"`: active exactly on day N after the signup day (第N日留存).
     `kind="unbounded"`: active on day N or any later day (N日及以后留存).
@@ -133,7 +115,8 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
     Taught in 02_users §Cohort retention.
     """
     require(users, ["user_id", "signup_time"], "retention(users)")
-    _check_events(events, "retention")
+    check_events(events, "retention")
+    arrays.check_period(freq)
     if kind not in ("n_day", "unbounded"):
         raise ValueError(f"kind must be 'n_day' or 'unbounded', not {kind!r}")
     days = sorted({int(d) for d in np.atleast_1d(days)})
@@ -173,7 +156,7 @@ def retention(users: pd.DataFrame, events: pd.DataFrame, days=(1, 7, 30),
             hit = furthest >= d
         eligible = signup + d <= last
         per_user[f"e{d}"], per_user[f"r{d}"] = eligible, hit & eligible
-    cohorts = arrays.period_start(users["signup_time"], cohort, "cohort")
+    cohorts = arrays.period_start(users["signup_time"], freq)
     keys = ["cohort"] + ([by] if by else [])
     frame = pd.DataFrame({"cohort": cohorts.to_numpy(), **per_user})
     if by:
@@ -199,12 +182,14 @@ def _unique_user_ids(users: pd.DataFrame, what: str) -> np.ndarray:
     return user_ids
 
 
-def retention_triangle(retention_table: pd.DataFrame, value: str = "rate") -> pd.DataFrame:
-    """The classic triangle: cohorts down, days across; censored cells are blank (NaN)."""
-    require(retention_table, ["cohort", "day", value, "eligible"], "retention_triangle")
+@renamed(value="metric")
+def retention_triangle(retention_table: pd.DataFrame, metric: str = "rate") -> pd.DataFrame:
+    """The classic triangle for display: cohorts down, days across; censored cells are
+    blank (NaN). (The one wide result in the package: it is a picture, not data.)"""
+    require(retention_table, ["cohort", "day", metric, "eligible"], "retention_triangle")
     t = retention_table.copy()
-    t.loc[t["eligible"] == 0, value] = np.nan
-    return t.pivot_table(index="cohort", columns="day", values=value, aggfunc="first",
+    t.loc[t["eligible"] == 0, metric] = np.nan
+    return t.pivot_table(index="cohort", columns="day", values=metric, aggfunc="first",
                          dropna=False)
 
 
@@ -220,11 +205,11 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
 
     Taught in 02_users §Funnels.
     """
-    _check_events(events, "funnel")
+    check_events(events, "funnel")
     require(events, ["event"], "funnel")
-    if len(steps) < 2:
-        raise ValueError("a funnel needs at least two steps")
-    t, unit = arrays.ticks(events["event_time"])
+    if isinstance(steps, str) or len(steps) < 2:
+        raise ValueError(t("params.no_steps", given=steps))
+    ticks, unit = arrays.ticks(events["event_time"])
     limit = arrays.duration_ticks(window, unit)
     per_minute = arrays.duration_ticks("1min", unit) or 1
     names = list(dict.fromkeys(steps))          # a step may repeat (open → view → open)
@@ -232,12 +217,12 @@ def funnel(events: pd.DataFrame, steps: list[str], window: str = "7D",
     unknown = [n for n, r in zip(names, rows) if not len(r)]
     if unknown:
         seen = sorted(str(x) for x in events["event"].dropna().unique())
-        raise ValueError(f"step(s) {unknown} never occur in events; events seen: {seen[:20]}")
+        raise ValueError(t("params.unknown_steps", unknown=unknown, seen=seen[:20]))
     step_users = arrays.ids(events["user_id"]).take(np.concatenate(rows))
     codes, user_ids = arrays.dense_codes(step_users)
     has_user = codes >= 0                 # an event without a user cannot be followed
     sizes = np.cumsum([len(r) for r in rows])[:-1]
-    step_events = {n: (c[ok], t.take(r)[ok]) for n, r, c, ok in
+    step_events = {n: (c[ok], ticks.take(r)[ok]) for n, r, c, ok in
                    zip(names, rows, np.split(codes, sizes), np.split(has_user, sizes))}
     # per user: entry time t0 and the time reached so far; each step is one pass of
     # "earliest step-k event at or after the previous step and within t0 + window"
@@ -324,9 +309,8 @@ def sessions(events: pd.DataFrame, gap: str = "30min") -> pd.DataFrame:
 
     Taught in 02_users §Sessions.
     """
-    _check_events(events, "sessions")
-    if pd.Timedelta(gap) <= pd.Timedelta(0):
-        raise ValueError(f"gap must be positive, got {gap!r}")
+    check_events(events, "sessions")
+    arrays.duration(gap, "gap")
     t, unit = arrays.ticks(events["event_time"])
     codes, user_ids = arrays.user_codes(events["user_id"])
     codes, t, lo = arrays.sort_by_user(codes, t)   # t: ticks since `lo`, per user in order
@@ -376,29 +360,48 @@ SEGMENTS = {
 }
 
 
-def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
-                customer: str = "user_id", time: str = "order_time", value: str = "paid"
-                ) -> pd.DataFrame:
-    """Per-customer recency, frequency, monetary and tenure, in daily periods.
+RFM_PERIODS = {"D": 1, "W": 7}   # lifetimes' models need periods of one fixed length
 
-    Columns follow lifetimes' `summary_data_from_transaction_data` where they overlap:
-    `frequency` = purchase days − 1 (repeat purchases), `recency` = days from first to
-    last purchase, `T` = days from first purchase to `end`, `monetary_value` = mean
-    per-day spend over repeat purchase days (0 if none). Marketing RFM adds
-    `recency_days` (days since last purchase), `orders` and `revenue`. Orders after
-    `end` are left out, counted in `attrs["excluded_orders"]` with a DataQualityWarning
-    (a calibration period: lifetimes' `observation_period_end`).
+
+@renamed(customer="user", value="amount")
+def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
+                user: str = "user_id", time: str = "order_time", amount: str = "paid",
+                freq: str = "D", freq_multiplier: float = 1) -> pd.DataFrame:
+    """Per-customer recency, frequency, monetary value and tenure: one row per customer.
+
+    Columns follow lifetimes' `summary_data_from_transaction_data` where they overlap,
+    counted in `freq` periods (D = days, W = Monday–Sunday weeks) divided by
+    `freq_multiplier`: `frequency` = purchase periods − 1 (repeat purchases), `recency`
+    = periods from the first to the last purchase, `T` = periods from the first
+    purchase to `end`'s period, `monetary_value` = mean spend per repeat purchase
+    period (0 if none). Marketing RFM adds `recency_days` (days since the last
+    purchase), `orders` and `revenue`. Orders after `end` are left out, counted in
+    `attrs["excluded_orders"]` with a DataQualityWarning (a calibration period:
+    lifetimes' `observation_period_end`).
 
     >>> o = pd.DataFrame({"user_id": [1, 1, 1, 2], "paid": [10.0, 20.0, 40.0, 5.0],
     ...     "order_time": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-11",
     ...                                   "2026-01-05"])})
-    >>> rfm_summary(o, end="2026-01-31").loc[1, ["frequency", "recency", "T",
-    ...                                            "monetary_value", "recency_days"]].tolist()
-    [1.0, 10.0, 30.0, 40.0, 20.0]
+    >>> rfm_summary(o, end="2026-01-31")[["user_id", "frequency", "recency", "T",
+    ...                                   "monetary_value", "recency_days"]]
+       user_id  frequency  recency     T  monetary_value  recency_days
+    0        1        1.0     10.0  30.0            40.0            20
+    1        2        0.0      0.0  26.0             0.0            26
+
+    In weeks (Monday–Sunday), 2026-01-01 and 2026-01-11 are one week apart:
+
+    >>> rfm_summary(o, end="2026-01-31", freq="W")[["user_id", "recency", "T"]]
+       user_id  recency    T
+    0        1      1.0  4.0
+    1        2      0.0  3.0
 
     Taught in 02_users §RFM.
     """
-    require(orders, [customer, time, value], "rfm_summary")
+    require(orders, [user, time, amount], "rfm_summary")
+    if freq not in RFM_PERIODS:
+        raise ValueError(t("users.rfm.bad_freq", given=freq))
+    if not freq_multiplier > 0:
+        raise ValueError(t("users.rfm.bad_multiplier", given=freq_multiplier))
     if orders.empty:
         raise ValueError("rfm_summary: no orders")
     if orders[time].isna().any():
@@ -413,37 +416,46 @@ def rfm_summary(orders: pd.DataFrame, end: str | pd.Timestamp | None = None,
         if orders.empty:
             raise ValueError(f"rfm_summary: every order is after end="
                              f"{np.datetime64(int(stop), 'D')}; choose a later end")
-    codes, customers = pd.factorize(orders[customer], sort=True)
+    codes, customers = pd.factorize(orders[user], sort=True)
     if (codes < 0).any():
-        raise ValueError(f"rfm_summary: {int((codes < 0).sum())} order(s) have no {customer}; "
+        raise ValueError(f"rfm_summary: {int((codes < 0).sum())} order(s) have no {user}; "
                          "fix or drop them first")
-    # one sort of (customer, day) keys gives purchase days in order per customer
-    first_day = day.min()
-    span = int(stop - first_day) + 1
-    key = codes.astype(np.int64) * span + (day - first_day)
+    # periods: day 0 (1970-01-01) is a Thursday, so Monday weeks start at day 7k − 3
+    width = RFM_PERIODS[freq]
+    shift = 3 if freq == "W" else 0
+    period, stop_period = (day + shift) // width, (int(stop) + shift) // width
+    # one sort of (customer, period) keys gives purchase periods in order per customer
+    first_period = period.min()
+    span = int(stop_period - first_period) + 1
+    key = codes.astype(np.int64) * span + (period - first_period)
     order = np.argsort(key, kind="stable")
     key = key[order]
-    new_day = np.r_[True, key[1:] != key[:-1]]
-    day_index = np.cumsum(new_day) - 1
-    day_sum = np.bincount(day_index, weights=orders[value].to_numpy(float)[order])
-    day_key = key[new_day]
-    cust, purchase_day = day_key // span, day_key % span + first_day
+    new_period = np.r_[True, key[1:] != key[:-1]]
+    period_index = np.cumsum(new_period) - 1
+    period_sum = np.bincount(period_index, weights=orders[amount].to_numpy(float)[order])
+    period_key = key[new_period]
+    cust = period_key // span
+    purchase_period = period_key % span + first_period
     first_of = np.r_[True, cust[1:] != cust[:-1]]
     last_of = np.r_[cust[1:] != cust[:-1], True]
-    n_days = np.bincount(cust)
-    total = np.bincount(cust, weights=day_sum)
-    first, lastd = purchase_day[first_of], purchase_day[last_of]
+    n_periods = np.bincount(cust)
+    total = np.bincount(cust, weights=period_sum)
+    first, last = purchase_period[first_of], purchase_period[last_of]
+    first_day = np.full(len(customers), np.iinfo(np.int64).max)
+    last_day = np.full(len(customers), np.iinfo(np.int64).min)
+    np.minimum.at(first_day, codes, day)
+    np.maximum.at(last_day, codes, day)
     out = pd.DataFrame({
-        "frequency": (n_days - 1).astype(float),
-        "recency": (lastd - first).astype(float),
-        "T": (stop - first).astype(float),
-        "monetary_value": ratio(total - day_sum[first_of], n_days - 1),
-        "recency_days": (stop - lastd).astype(int),
-        "orders": np.bincount(cust, weights=np.bincount(day_index)).astype(int),
+        user: customers,
+        "frequency": (n_periods - 1).astype(float),
+        "recency": (last - first) / freq_multiplier,
+        "T": (stop_period - first) / freq_multiplier,
+        "monetary_value": ratio(total - period_sum[first_of], n_periods - 1),
+        "recency_days": (stop - last_day).astype(int),
+        "orders": np.bincount(codes),
         "revenue": total,
-        "first_purchase": arrays.dates(first, like=orders[time]),
-        "last_purchase": arrays.dates(lastd, like=orders[time])},
-        index=pd.Index(customers, name=customer))
+        "first_purchase": arrays.dates(first_day, like=orders[time]),
+        "last_purchase": arrays.dates(last_day, like=orders[time])})
     out["monetary_value"] = out["monetary_value"].fillna(0.0)
     return note_excluded(out, "excluded_orders", int(late.sum()),
                          t("users.rfm.after_end", n=int(late.sum()),
@@ -529,11 +541,12 @@ def referral(users: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------ revenue
 def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
                     ) -> pd.DataFrame:
-    """Per period: active and paying users, paying rate (CI), ARPU, ARPPU, AOV.
+    """Per `freq` period: active and paying users, paying rate (CI), ARPU, ARPPU and
+    `paid_aov` (实付客单价 = paid / orders; the glossary's `aov` is GMV / orders).
 
     Taught in 02_users §Money: ARPU, ARPPU, paying rate.
     """
-    _check_events(events, "revenue_metrics")
+    check_events(events, "revenue_metrics")
     require(orders, ["user_id", "order_time", "paid"], "revenue_metrics(orders)")
     active = events.groupby(arrays.period_start(events["event_time"], freq))["user_id"] \
         .nunique().rename("active_users")
@@ -544,7 +557,7 @@ def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
     out = add_rate(out, "paying_rate", "paying_users", "active_users")
     out["arpu"] = ratio(out["revenue"], out["active_users"])
     out["arppu"] = ratio(out["revenue"], out["paying_users"])
-    out["aov"] = ratio(out["revenue"], out["orders"])
+    out["paid_aov"] = ratio(out["revenue"], out["orders"])
     return out
 
 
@@ -568,49 +581,73 @@ def churn_risk_rules(summary: pd.DataFrame, min_days: int = 45, gap_multiple: fl
     return out
 
 
-def churn_model(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
-                early_days: int = 7, horizon: tuple[int, int] = (31, 60)):
-    """Logistic model of churn from a user's first week (statsmodels): (result, table).
+def churn_features(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
+                   early_days: int = 7, follow_up_days: tuple[int, int] = (31, 60)
+                   ) -> pd.DataFrame:
+    """One row per user whose follow-up is observed: first-week features and the label.
 
-    Label: no activity on days horizon[0]…horizon[1] after signup (users whose horizon
-    ends after the data are left out). Features: active days and purchase in the first
-    `early_days` days, acquisition channel. Returns the fitted statsmodels result (see
-    `.summary()`) and a per-user table with the predicted churn probability.
+    `churned` = 1 when the user has no active day on days follow_up_days[0] …
+    follow_up_days[1] after the signup day (day 0 = signup day, as in retention);
+    users whose follow-up ends after the data are left out. Features: active days on
+    days 1 … `early_days`, a purchase within `early_days` × 24 h of signup, channel.
     """
-    require(users, ["user_id", "signup_time", "channel"], "churn_model(users)")
-    lost_events = unmatched_rows(users["user_id"], events["user_id"], "users", "events")
+    u = early_and_follow_up(users, events, early_days, follow_up_days, "churn_features")
     lost_orders = unmatched_rows(users["user_id"], orders["user_id"], "users", "orders")
-    act = active_days(events).merge(users[["user_id", "signup_time"]], on="user_id")
-    act["offset"] = (act["date"] - act["signup_time"].dt.normalize()).dt.days
-    last = act["date"].max()
-    u = users[["user_id", "signup_time", "channel"]].copy()
-    u = u[u["signup_time"].dt.normalize() + pd.Timedelta(days=horizon[1]) <= last]
-    early = act[(act["offset"] >= 1) & (act["offset"] <= early_days)]
-    late = act[(act["offset"] >= horizon[0]) & (act["offset"] <= horizon[1])]
     buy_t = orders.merge(users[["user_id", "signup_time"]], on="user_id")
     early_buy = buy_t[(buy_t["order_time"] - buy_t["signup_time"]) <=
                       pd.Timedelta(days=early_days)]["user_id"].unique()
-    u["early_active_days"] = u["user_id"].map(early.groupby("user_id").size()).fillna(0)
     u["early_purchase"] = u["user_id"].isin(early_buy).astype(int)
-    u["churned"] = (~u["user_id"].isin(late["user_id"])).astype(int)
-    u["channel"] = u["channel"].astype(str)
-    if u["churned"].nunique() < 2:
+    u["churned"] = (~u.pop("active_in_follow_up")).astype(int)
+    return note_unmatched(u, "orders", lost_orders, len(orders), "churn_features")
+
+
+def _fit_churn(features: pd.DataFrame):
+    if features["churned"].nunique() < 2:
         raise ValueError("churn_model: the label has one value only; widen the data range")
-    result = smf.logit("churned ~ early_active_days + early_purchase + C(channel)",
-                       data=u).fit(disp=False)
-    u["churn_probability"] = result.predict(u)
-    table = note_unmatched(u.reset_index(drop=True), "events", lost_events, len(events),
-                           "churn_model")
-    return result, note_unmatched(table, "orders", lost_orders, len(orders), "churn_model")
+    return smf.logit("churned ~ early_active_days + early_purchase + C(channel)",
+                     data=features).fit(disp=False)
 
 
+@renamed(horizon="follow_up_days")
+def churn_model(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
+                early_days: int = 7, follow_up_days: tuple[int, int] = (31, 60),
+                alpha: float = 0.05) -> pd.DataFrame:
+    """Logistic model of churn from a user's first week (statsmodels' Logit on
+    `churn_features`): one row per term with coefficient, standard error, z, p-value,
+    the coefficient's CI and the odds ratio exp(coef) with its CI.
+
+    An odds ratio below 1 means the feature goes with less churn.
+    """
+    fit = _fit_churn(churn_features(users, events, orders, early_days, follow_up_days))
+    ci = fit.conf_int(alpha)
+    out = pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(),
+                        "std_err": fit.bse.to_numpy(), "z": fit.tvalues.to_numpy(),
+                        "p_value": fit.pvalues.to_numpy(), "coef_low": ci[0].to_numpy(),
+                        "coef_high": ci[1].to_numpy()})
+    for col in ("", "_low", "_high"):
+        out[f"odds_ratio{col}"] = np.exp(out[f"coef{col}"])
+    out.attrs["users"] = int(fit.nobs)
+    return out
+
+
+def churn_scores(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
+                 early_days: int = 7, follow_up_days: tuple[int, int] = (31, 60)
+                 ) -> pd.DataFrame:
+    """`churn_features` with each user's predicted churn probability from `churn_model`."""
+    features = churn_features(users, events, orders, early_days, follow_up_days)
+    return features.assign(churn_probability=_fit_churn(features).predict(features))
+
+
+@renamed(treated="treatment", window_days=("window", days_as_duration))
 def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
-                   experiment: str = "winback_0510", treated: str = "message",
-                   control: str = "holdout", window_days: int = 14) -> pd.DataFrame:
-    """Reactivation within `window_days` of assignment, treated vs held-out control.
+                   experiment: str = "winback_0510", treatment: str = "message",
+                   control: str = "holdout", window: str = "14D") -> pd.DataFrame:
+    """Reactivation (any active day) within `window` (whole calendar days, from the
+    assignment day) of assignment, treatment vs held-out control.
 
     Taught in 02_users §Win-back.
     """
+    days = arrays.whole_days(window)
     require(assignments, ["experiment", "user_id", "variant", "assigned_time"],
             "winback_effect(assignments)")
     if not (assignments["experiment"] == experiment).any():
@@ -619,14 +656,14 @@ def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
     a, both = one_arm_per_user(assignments, experiment)
     act = active_days(events).merge(a[["user_id", "assigned_time"]], on="user_id")
     start = act["assigned_time"].dt.normalize()
-    back = act[(act["date"] >= start) & (act["date"] < start + pd.Timedelta(days=window_days))]
+    back = act[(act["date"] >= start) & (act["date"] < start + pd.Timedelta(days=days))]
     a = a.assign(reactivated=a["user_id"].isin(back["user_id"]))
     counts = a.groupby("variant", observed=True)["reactivated"].agg(["sum", "size"])
-    for v in (treated, control):
+    for v in (treatment, control):
         if v not in counts.index:
             raise ValueError(f"variant {v!r} missing; variants: {list(counts.index)}")
     r = two_proportions(counts.loc[control, "sum"], counts.loc[control, "size"],
-                        counts.loc[treated, "sum"], counts.loc[treated, "size"])
-    out = pd.DataFrame([{"experiment": experiment, "control": control, "treated": treated,
-                         **r}])
+                        counts.loc[treatment, "sum"], counts.loc[treatment, "size"])
+    out = pd.DataFrame([{"experiment": experiment, "control": control,
+                         "treatment": treatment, **r}])
     return note_both_arms(out, experiment, both)

@@ -21,7 +21,7 @@ def test_period_start_boundaries():
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda u, e: ops.users.retention(u, e, cohort="week"), "cohort"),
+    (lambda u, e: ops.users.retention(u, e, freq="week"), "freq"),
     (lambda u, e: ops.users.lifecycle(u, e, freq="X"), "freq"),
     (lambda u, e: ops.users.revenue_metrics(e, ops.load_sample("orders"), freq=None), "freq"),
     (lambda u, e: ops.traffic.uv_pv(ops.load_sample("visits"), freq="2W"), "freq"),

@@ -25,7 +25,7 @@ def packages(tmp_path_factory):
 def test_candidates_get_different_data_and_answers():
     a = assess.expected_answers(SECRET, "junior_ops", "c001")
     b = assess.expected_answers(SECRET, "junior_ops", "c002")
-    assert a["q1_uv"] != b["q1_uv"] and a["q4_aov"] != b["q4_aov"]
+    assert a["q1_uv"] != b["q1_uv"] and a["q4_paid_aov"] != b["q4_paid_aov"]
     s1, sc1, f1 = assess.derive(SECRET, "growth_analyst", "c001")
     s2, sc2, f2 = assess.derive(SECRET, "growth_analyst", "c002")
     assert s1 != s2 and f1 != f2 and sc1 != sc2
@@ -83,14 +83,14 @@ def test_partial_credit_and_errors_are_recorded(packages, tmp_path):
     exp = assess.expected_answers(SECRET, "junior_ops", "c001")
     nb = solution / "exercise.ipynb"
     near = exp["q3_cvr"] + 0.002          # outside 0.001, inside 3 × 0.001
-    far = exp["q4_aov"] + 10
+    far = exp["q4_paid_aov"] + 10
     sub = _edit(nb, tmp_path / "s.ipynb", {
         f"q3_cvr = {exp['q3_cvr']!r}": f"q3_cvr = {near!r}",
-        f"q4_aov = {exp['q4_aov']!r}": f"q4_aov = {far!r}",
+        f"q4_paid_aov = {exp['q4_paid_aov']!r}": f"q4_paid_aov = {far!r}",
         "# your working here\nq6_top_channel": "1 / 0\nq6_top_channel"})
     r = assess.grade(sub, "c001", key)
     points = {q["question"]: q["points"] for q in r["questions"]}
-    assert points["q3_cvr"] == 0.5 and points["q4_aov"] == 0.0
+    assert points["q3_cvr"] == 0.5 and points["q4_paid_aov"] == 0.0
     assert points["q6_top_channel"] == 0.0                    # its cell raised first
     assert any("ZeroDivisionError" in e["error"] for e in r["cell_errors"])
     assert points["q1_uv"] == 1.0                             # the rest still counts

@@ -89,8 +89,11 @@ def test_sessions_errors_name_the_problem():
     e = pd.DataFrame({"user_id": [1.0, np.nan], "event_time": T(["2026-01-01"] * 2)})
     with pytest.raises(ValueError, match="1 event\\(s\\) have no user_id"):
         us.sessions(e)
-    with pytest.raises(ValueError, match="gap must be positive"):
-        us.sessions(e.dropna(), gap="0min")
+    for bad in ("0min", "-5min", None, "abc"):
+        with pytest.raises(ValueError, match=r"^gap must be a positive duration"):
+            us.sessions(e.dropna(), gap=bad)
+    with pytest.raises(ValueError, match=r"^gap=30 has no unit"):
+        us.sessions(e.dropna(), gap=30)
 
 
 # ------------------------------------------------------------------ fast paths by hand

@@ -62,7 +62,8 @@ def test_challenge_lifts_then_decays(s, truths):
                               truths.challenge_groups, *c).set_index(["arm", "period"])
     during = out.loc[("challenge", "during")]
     assert during["lift_vs_other"] > 1.4
-    assert during["ci_low"] > out.loc[("challenge", "before"), "ci_high"] * 0.95
+    assert during["messages_per_member_day_low"] > out.loc[
+        ("challenge", "before"), "messages_per_member_day_high"] * 0.95
     assert out.loc[("challenge", "after"), "lift_vs_other"] < 1.2     # back to normal
     with pytest.raises(ValueError, match="have no members"):
         cm.challenge_effect(s["community_members"], s["community_daily"], ["g99"], *c)

@@ -36,10 +36,13 @@ def test_engagement_pools_before_dividing():
 
 
 def test_heatmap_blanks_sparse_cells():
-    mean, count = ct.posting_heatmap(tiny(), min_posts=1)
-    assert mean.loc["Monday", 20] == 0.4 and count.loc["Monday", 20] == 1
-    mean2, _ = ct.posting_heatmap(tiny(), min_posts=2)
-    assert np.isnan(mean2.loc["Monday", 20])
+    cells = ct.posting_heatmap(tiny(), min_posts=1).set_index(["weekday", "hour"])
+    assert len(cells) == 7 * 24 and cells["posts"].sum() == tiny()["completion_rate"].notna().sum()
+    assert cells.loc[("Monday", 20), "completion_rate"] == 0.4
+    assert cells.loc[("Monday", 20), "posts"] == 1
+    sparse = ct.posting_heatmap(tiny(), min_posts=2).set_index(["weekday", "hour"])
+    assert np.isnan(sparse.loc[("Monday", 20), "completion_rate"])
+    assert sparse.loc[("Monday", 20), "posts"] == 1          # the count stays visible
 
 
 def test_evening_videos_complete_more(posts):
@@ -48,8 +51,9 @@ def test_evening_videos_complete_more(posts):
     t = stats.ttest_ind(v.loc[prime, "completion_rate"], v.loc[~prime, "completion_rate"],
                         equal_var=False)
     assert t.statistic > 3
-    mean, count = ct.posting_heatmap(v, min_posts=1)
-    by_hour = (mean * count).sum() / count.sum()
+    cells = ct.posting_heatmap(v, min_posts=1).fillna({"completion_rate": 0})
+    total = (cells["completion_rate"] * cells["posts"]).groupby(cells["hour"]).sum()
+    by_hour = total / cells.groupby("hour")["posts"].sum()
     assert by_hour[[20, 21]].mean() > 1.15 * by_hour.drop([20, 21]).mean()
 
 
@@ -108,7 +112,9 @@ def test_calendar_gaps_by_hand():
                                                          "2026-07-09"])})
     gaps = ct.calendar_gaps(plan, max_gap_days=3)
     assert gaps[["days_without_post"]].values.tolist() == [[6]]
-    assert ct.cadence(plan).sum().sum() == 3
+    weeks = ct.cadence(plan)
+    assert weeks["period"].dt.strftime("%m-%d").tolist() == ["06-29", "07-06"]
+    assert weeks["posts"].tolist() == [2, 1]
 
 
 def test_robust_z_is_the_normal_consistent_mad_by_hand():

@@ -51,9 +51,16 @@ def test_tests_equal_scipy_and_statsmodels():
         assert np.allclose(ex.adjust_pvalues(ps, method), multipletests(ps, method=method)[1],
                            atol=1e-12)
     es = proportion_effectsize(0.115, 0.10)
-    assert ex.sample_size(0.10, 0.015) == int(np.ceil(
-        NormalIndPower().solve_power(effect_size=abs(es), alpha=0.05, power=0.8)))
-    mde = ex.minimum_detectable_effect(0.10, ex.sample_size(0.10, 0.015))
+    exact = NormalIndPower().solve_power(effect_size=abs(es), alpha=0.05, power=0.8)
+    plan = ex.sample_size(0.10, 0.015).iloc[0]
+    assert plan["n_control_exact"] == exact                        # unrounded, as statsmodels
+    assert plan["n_control"] == plan["n_treatment"] == int(np.ceil(exact))
+    assert plan["total"] == 2 * int(np.ceil(exact))
+    uneven = ex.sample_size(0.10, 0.015, ratio=2).iloc[0]
+    exact2 = NormalIndPower().solve_power(effect_size=abs(es), alpha=0.05, power=0.8, ratio=2)
+    assert uneven["n_control_exact"] == exact2
+    assert uneven["n_treatment"] == int(np.ceil(2 * exact2))
+    mde = ex.minimum_detectable_effect(0.10, int(plan["n_control"]))
     assert mde == pytest.approx(0.015, abs=5e-5)
 
 
@@ -64,7 +71,7 @@ def test_delta_method_relative_ci_covers_truth_by_simulation():
         d = pd.DataFrame({"variant": np.repeat(["A", "B"], 300),
                           "revenue": np.r_[rng.exponential(100, 300), rng.exponential(110, 300)]})
         r = ex.mean_test(d).iloc[0]
-        hits += r["relative_low"] <= 0.10 <= r["relative_high"]
+        hits += r["relative_lift_low"] <= 0.10 <= r["relative_lift_high"]
     assert 0.9 <= hits / 200 <= 0.99                     # ≈ 95 % coverage
 
 
@@ -123,8 +130,8 @@ def test_decisions():
 def test_618_lift(s, truths):
     rep = ac.phase_report(s["orders"], s["campaigns"], s["events"],
                           ["618_warmup", "618_burst", "618_tail"]).set_index("phase")
-    low = rep["incremental_low"] / rep["baseline_gmv"]
-    high = rep["incremental_high"] / rep["baseline_gmv"]
+    low = rep["incremental_gmv_low"] / rep["baseline_gmv"]
+    high = rep["incremental_gmv_high"] / rep["baseline_gmv"]
     assert (low > 0).all()                                   # every phase lifts GMV: no 0
     planted = {p: m - 1 for p, (_, _, m) in truths.planted["activity"]["phases_618"].items()}
     for phase in ("warmup", "burst"):                        # the planted lift is inside
@@ -132,7 +139,7 @@ def test_618_lift(s, truths):
     # the tail also carries the burst's late deliveries and repeat orders: above its plan
     assert planted["tail"] < low["tail"] and rep.loc["tail", "lift"] < rep.loc["burst", "lift"]
     burst = rep.loc["burst"]
-    assert burst["incremental_low"] > 0
+    assert burst["incremental_gmv_low"] > 0
     assert burst["gmv"] == pytest.approx(burst["baseline_gmv"] + burst["incremental_gmv"])
     with pytest.raises(ValueError, match="no campaigns"):
         ac.phase_report(s["orders"], s["campaigns"], s["events"], ["double11"])
@@ -149,7 +156,7 @@ def test_phase_report_by_hand():
     events = pd.DataFrame({"user_id": [3, 4], "event_time": pd.to_datetime(["2026-01-03"] * 2)})
     r = ac.phase_report(orders, camp, events, ["x"], baseline_days=2, margin=0.5).iloc[0]
     assert r["incremental_gmv"] == 200.0 and r["coupon_cost"] == 30.0
-    assert r["roi"] == pytest.approx((200 * 0.5 - 80) / 80)
+    assert r["campaign_roi"] == pytest.approx((200 * 0.5 - 80) / 80)
     assert r["buyer_rate"] == 0.5 and r["lift"] == 2.0
 
 
@@ -185,7 +192,7 @@ def test_zero_control_conversions_are_undefined_with_a_reason_and_no_warning():
         warnings.simplefilter("error")
         r = ex.conversion_test(d).iloc[0]
         m = ex.mean_test(d.assign(revenue=d["converted"] * 9.9)).iloc[0]
-    assert np.isnan(r["relative_lift"]) and np.isnan(r["relative_low"])
+    assert np.isnan(r["relative_lift"]) and np.isnan(r["relative_lift_low"])
     assert r["note"].startswith("relative lift undefined: the control arm's converted is 0")
     assert np.isnan(m["relative_lift"]) and m["note"].startswith("relative lift undefined")
     assert r["diff"] == pytest.approx(0.1, abs=1e-15) and np.isfinite(r["diff_low"])
@@ -199,8 +206,11 @@ def test_wald_beside_newcombe_welch_df_and_the_ratio_ci_match_statsmodels_and_sc
     r = ex.conversion_test(d).iloc[0]
     wald = confint_proportions_2indep(150, 800, 100, 1000, compare="diff", method="wald")
     ratio = confint_proportions_2indep(150, 800, 100, 1000, compare="ratio")
-    assert (r["diff_low_wald"], r["diff_high_wald"]) == pytest.approx(wald, rel=1e-12)
-    assert (r["relative_low"] + 1, r["relative_high"] + 1) == pytest.approx(ratio, rel=1e-12)
+    assert (r["diff_wald_low"], r["diff_wald_high"]) == pytest.approx(wald, rel=1e-12)
+    assert (r["relative_lift_low"] + 1, r["relative_lift_high"] + 1) == pytest.approx(
+        ratio, rel=1e-12)
+    assert (r["n_control"], r["successes_control"], r["n_treatment"],
+            r["successes_treatment"]) == (1000, 100, 800, 150)
     assert r["relative_lift"] == pytest.approx(150 / 800 / 0.1 - 1, rel=1e-12)
     y = d.assign(revenue=np.arange(len(d)) % 7 * 1.5)
     m = ex.mean_test(y).iloc[0]

@@ -309,7 +309,7 @@ def _users_events(events_users, user_ids=(1, 2)):
 def test_retention_counts_and_warns_about_unknown_users():
     users, events = _users_events([1, 2, 3, 3, 3])
     with pytest.warns(DataQualityWarning, match="3 of 5 events rows"):
-        table = ops.users.retention(users, events, days=(1,), cohort="D")
+        table = ops.users.retention(users, events, days=(1,), freq="D")
     assert table.attrs["unmatched_rows"] == {"events": 3}
     assert table["retained"].tolist() == [2]
 
@@ -318,7 +318,7 @@ def test_no_warning_at_or_below_one_percent():
     users, events = _users_events([1] * 99 + [3])          # exactly 1 %: counted, quiet
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataQualityWarning)
-        table = ops.users.retention(users, events, days=(1,), cohort="D")
+        table = ops.users.retention(users, events, days=(1,), freq="D")
     assert table.attrs["unmatched_rows"] == {"events": 1}
 
 
@@ -375,7 +375,7 @@ def test_report_counts_each_bad_row_once(tmp_path, capsys):
 
 @pytest.mark.parametrize("args, words", [
     (["--param", "days=1,seven"], ["--param days=1,seven", "'seven' is not one"]),
-    (["--param", "cohort=Q"], ["--param cohort=Q", "one of D, W, M"]),
+    (["--param", "freq=H"], ["--param freq=H", "one of D, W, M, Q, Y"]),
     (["--param", "colour=red"], ["no parameter(s) ['colour']"]),
     (["--param", "window=abc"], ["--param window=abc", "positive duration"]),
     (["--out", "{tmp}"], ["is a folder; name the report file"]),
@@ -390,7 +390,7 @@ def test_report_refuses_bad_options_before_any_work(tmp_path, capsys, args, word
     if "--out" not in args:
         args += ["--out", str(tmp_path / "r.html")]
     name = "funnel" if "window=abc" in args else "retention"
-    assert main(["report", name, *args]) == 2
+    assert main(["report", "--lang", "en", name, *args]) == 2
     err = capsys.readouterr().err
     assert "[1/3]" not in err                      # nothing was read or run
     assert all(w in err for w in words), err

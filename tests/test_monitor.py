@@ -51,7 +51,7 @@ def test_kpi_tree_by_hand():
     k = pd.DataFrame({"period": ["a", "b"], "active_users": [100, 120], "payers": [10, 12],
                       "orders": [10, 12], "gmv": [1000.0, 1200.0]})
     t = mo.kpi_tree(k, "a", "b").set_index("factor")
-    assert t.loc["dau", "contribution"] == pytest.approx(200.0)      # only DAU moved
+    assert t.loc["active_users", "contribution"] == pytest.approx(200.0)   # only users moved
     assert t.loc[["paying_rate", "orders_per_payer", "aov"], "contribution"].abs().max() < 1e-9
 
 

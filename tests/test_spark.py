@@ -23,11 +23,11 @@ if shutil.which("java") is None:
 pytestmark = pytest.mark.xdist_group("spark")    # one local Spark, on one worker
 
 QUERIES = {
-    "retention": lambda: sql.retention_sql(cases.RETENTION_DAYS, cohort="week"),
-    "funnel": lambda: sql.funnel_sql(cases.FUNNEL_STEPS, cases.FUNNEL_WINDOW_DAYS),
+    "retention": lambda: sql.retention_sql(cases.RETENTION_DAYS, freq="W"),
+    "funnel": lambda: sql.funnel_sql(cases.FUNNEL_STEPS, window=cases.FUNNEL_WINDOW),
     "rfm": lambda: sql.RFM_SUMMARY,
-    "dau_mau": lambda: sql.dau_mau_sql(cases.MAU_WINDOW_DAYS),
-    "sessions": lambda: sql.sessions_sql(cases.SESSION_GAP_MINUTES),
+    "dau_mau": lambda: sql.dau_mau_sql(cases.MAU_WINDOW),
+    "sessions": lambda: sql.sessions_sql(cases.SESSION_GAP),
 }
 
 

@@ -59,7 +59,7 @@ def test_template_on_sample_and_on_a_renamed_gbk_export(name, tmp_path):
 def test_show_code_and_params(tmp_path):
     out = tmp_path / "r.html"
     assert main(["report", "retention", "--out", str(out), "--show-code", "--lang", "en",
-                 "--param", "cohort=M,days=1,7"]) == 0
+                 "--param", "freq=M,days=1,7"]) == 0
     html = out.read_text(encoding="utf-8")
     assert "load_input" in html and "Data quality" in html and "数据质量" not in html
     assert set(pd.read_csv(tmp_path / "r" / "retention.csv")["day"]) == {1, 7}

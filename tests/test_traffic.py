@@ -58,7 +58,9 @@ def test_channel_report_recovers_kol_and_sem(data):
 def test_compare_pages_matches_statsmodels_and_finds_b(data):
     v = data["visits"][data["visits"]["landing_page"] != "lp_invite"]
     r = traffic.compare_pages(v, lang="en").iloc[0]
-    assert r["cvr_b"] > r["cvr_a"] and r["p_value"] < 1e-6
+    assert r["rate_treatment"] > r["rate_control"] and r["p_value"] < 1e-6
+    lp = v.groupby("landing_page", observed=True)["signed_up"].mean()
+    assert r["rate_control"] == lp["lp_a"] and r["rate_treatment"] == lp["lp_b"]
     assert r["diff_low"] > 0
     assert r["verdict"].startswith("lp_b converts better")
     assert traffic.compare_pages(v, lang="zh")["verdict"].iloc[0].startswith("lp_b 转化更好")
@@ -67,7 +69,7 @@ def test_compare_pages_matches_statsmodels_and_finds_b(data):
         "signed_up": [True] * 2 + [False] * 18 + [True] * 3 + [False] * 17}), lang="en").iloc[0]
     assert small["verdict"].startswith("No significant difference")
     with pytest.raises(ValueError, match="no visits with landing_page == 'lp_c'"):
-        traffic.compare_pages(v, b="lp_c")
+        traffic.compare_pages(v, treatment="lp_c")
 
 
 def test_conversion_drop_finds_xiaohongshu_on_april_20(data):
@@ -118,10 +120,12 @@ def test_attribution_by_hand_and_conserves_signups(data):
                                                     "2026-01-01", "2026-01-01"]),
                       "channel": ["kol", "feed_ads", "sem", "sem", "seo"]})
     out = traffic.attribution(v)
+    assert out.columns[0] == "channel" and out["channel"].tolist()[0] == "sem"
+    out = out.set_index("channel")
     assert out.loc["kol"].tolist() == pytest.approx([1.0, 0.0, 1 / 3, 0.4], abs=1e-12)
     assert out.loc["feed_ads"].tolist() == pytest.approx([0.0, 0.0, 1 / 3, 0.2], abs=1e-12)
     assert "seo" not in out.index                               # never converted
-    full = traffic.attribution(data["visits"])
+    full = traffic.attribution(data["visits"]).set_index("channel")
     signups = int(data["visits"]["signed_up"].sum())
     assert np.allclose(full.sum(), signups, atol=0.01)
     # last-touch flatters search, first-touch credits awareness channels

@@ -110,7 +110,7 @@ def test_funnel_breakdown(s):
 # ------------------------------------------------------------------ RFM
 def test_rfm_matches_plain_pandas(s):
     orders = s["orders"]
-    ours = us.rfm_summary(orders)
+    ours = us.rfm_summary(orders).set_index("user_id")
     end = orders["order_time"].max().normalize()
     day = orders.assign(d=orders["order_time"].dt.normalize())
     daily = day.groupby(["user_id", "d"])["paid"].sum().reset_index()
@@ -125,10 +125,39 @@ def test_rfm_matches_plain_pandas(s):
     assert ours["orders"].sum() == len(orders)
 
 
+@pytest.mark.parametrize("multiplier", [1, 2.5])
+def test_rfm_in_weeks_follows_lifetimes_period_rules(s, multiplier):
+    """lifetimes' summary_data_from_transaction_data(freq="W", freq_multiplier=m), written
+    out in plain pandas: orders bucketed into weekly periods, one purchase per period."""
+    orders = s["orders"]
+    end = pd.Timestamp("2026-05-31")
+    ours = us.rfm_summary(orders, end=end, freq="W", freq_multiplier=multiplier) \
+        .set_index("user_id")
+    kept = orders[orders["order_time"].dt.normalize() <= end]
+    week = kept["order_time"].dt.to_period("W")
+    per = kept.groupby(["user_id", week])["paid"].sum().reset_index()
+    per["start"] = per["order_time"].dt.start_time
+    g = per.groupby("user_id")
+    first, last, n = g["start"].min(), g["start"].max(), g.size()
+    end_week = end.to_period("W").start_time
+    weeks = pd.Timedelta(weeks=1) * multiplier
+    assert (ours["frequency"] == n - 1).all()
+    assert np.allclose(ours["recency"], (last - first) / weeks, rtol=0, atol=1e-12)
+    assert np.allclose(ours["T"], (end_week - first) / weeks, rtol=0, atol=1e-12)
+    repeat = per.sort_values("start").groupby("user_id")["paid"].apply(
+        lambda x: x.iloc[1:].mean() if len(x) > 1 else 0.0)
+    assert np.allclose(ours["monetary_value"], repeat, rtol=1e-12, atol=0)
+    assert ours["orders"].sum() == len(kept)
+    with pytest.raises(ValueError, match="freq must be D .days. or W .weeks."):
+        us.rfm_summary(orders, freq="M")
+    with pytest.raises(ValueError, match="freq_multiplier must be a positive number"):
+        us.rfm_summary(orders, freq_multiplier=0)
+
+
 def test_rfm_one_order_customers_and_ties():
     o = pd.DataFrame({"user_id": [1, 2, 3, 4], "paid": [10.0, 10.0, 10.0, 99.0],
                       "order_time": T(["2026-01-01"] * 4)})
-    summ = us.rfm_summary(o, end="2026-01-10")
+    summ = us.rfm_summary(o, end="2026-01-10").set_index("user_id")
     assert (summ["frequency"] == 0).all() and (summ["monetary_value"] == 0).all()
     sc = us.rfm_scores(summ)
     assert sc.loc[[1, 2, 3], "m_score"].nunique() == 1          # ties share a score
@@ -146,7 +175,7 @@ def test_rfm_calibration_end_leaves_later_orders_out_with_a_count():
     with pytest.warns(ops.DataQualityWarning, match="1 order.s. after end=2026-01-15"):
         summ = us.rfm_summary(o, end="2026-01-15")
     assert summ.attrs["excluded_orders"] == 1
-    one = summ.loc[1]          # as if the 01-20 order did not exist, seen on 01-15
+    one = summ.set_index("user_id").loc[1]          # as if the 01-20 order did not exist, seen on 01-15
     assert (one["frequency"], one["recency"], one["T"], one["monetary_value"],
             one["orders"], one["revenue"]) == (1.0, 10.0, 14.0, 20.0, 1 + 1, 30.0)
     assert us.rfm_summary(o).attrs["excluded_orders"] == 0
@@ -207,7 +236,8 @@ def test_revenue_metrics_identity(s):
     assert m["active_users"].tolist() == active.tolist()
     assert m["arpu"].to_numpy() == pytest.approx((revenue / active).to_numpy(), rel=1e-12)
     assert m["arppu"].to_numpy() == pytest.approx((revenue / paying).to_numpy(), rel=1e-12)
-    assert m["aov"].to_numpy() == pytest.approx((revenue / n).to_numpy(), rel=1e-12)
+    assert m["paid_aov"].to_numpy() == pytest.approx((revenue / n).to_numpy(), rel=1e-12)
+    assert "aov" not in m              # the glossary's aov is GMV / orders: another metric
     assert m["paying_rate"].to_numpy() == pytest.approx((paying / active).to_numpy(),
                                                         rel=1e-12)
 
@@ -222,9 +252,44 @@ def test_churn_rules_and_model(s):
     assert one["reason"] == f"silent {one['recency_days']} days (limit {round(limit)})"
     zh = us.churn_risk_rules(us.rfm_summary(s["orders"]), lang="zh")
     assert zh.loc[one.name, "reason"] == f"已沉默 {one['recency_days']} 天（阈值 {round(limit)} 天）"
-    result, table = us.churn_model(s["users"], s["events"], s["orders"])
-    assert result.params["early_active_days"] < 0 and result.pvalues["early_active_days"] < 1e-6
-    assert table["churn_probability"].between(0, 1).all()
+    coef = us.churn_model(s["users"], s["events"], s["orders"]).set_index("term")
+    assert coef.loc["early_active_days", "coef"] < 0
+    assert coef.loc["early_active_days", "p_value"] < 1e-6
+    assert coef.loc["early_active_days", "odds_ratio_high"] < 1
+    assert np.allclose(coef["odds_ratio"], np.exp(coef["coef"]), rtol=1e-15)
+    assert (coef["coef_low"] < coef["coef"]).all() and (coef["coef"] < coef["coef_high"]).all()
+    scored = us.churn_scores(s["users"], s["events"], s["orders"])
+    assert scored["churn_probability"].between(0, 1).all()
+    assert coef.attrs["users"] == len(scored)
+    # a logit's fitted probabilities average to the observed churn rate
+    assert scored["churn_probability"].mean() == pytest.approx(scored["churned"].mean(),
+                                                               abs=1e-6)
+
+
+def test_churn_features_by_hand():
+    users = pd.DataFrame({"user_id": [1, 2, 3], "channel": ["seo", "seo", "kol"],
+                          "signup_time": T(["2026-01-01 10:00", "2026-01-01 12:00",
+                                            "2026-03-01 09:00"])})
+    events = pd.DataFrame({"user_id": [1, 1, 1, 2, 2, 3, 1],
+                           "event_time": T(["2026-01-02 08:00", "2026-01-02 18:00",
+                                            "2026-01-08 08:00", "2026-01-09 08:00",
+                                            "2026-02-01 08:00", "2026-03-02 08:00",
+                                            "2026-03-02 08:00"])})
+    orders = pd.DataFrame({"user_id": [2], "order_time": T(["2026-01-08 11:00"]),
+                           "paid": [9.0]})
+    f = us.churn_features(users, events, orders, early_days=7, follow_up_days=(31, 60))
+    # user 3 signed up 2026-03-01: day 60 is after the data (03-02), so not yet known
+    assert f["user_id"].tolist() == [1, 2]
+    # user 1: days 1 and 7 active (twice on day 1 counts once); day 60 = 03-02 active
+    # user 2: day 8 is outside the first 7 days; day 31 = 02-01 active; the order at
+    # 6 days 23 hours is inside the first 7 × 24 h
+    assert f["early_active_days"].tolist() == [2, 0]
+    assert f["churned"].tolist() == [0, 0]
+    assert f["early_purchase"].tolist() == [0, 1]
+    late = us.churn_features(users, events, orders, follow_up_days=(32, 59))
+    assert late["churned"].tolist() == [1, 1]                 # days 31 and 60 left out
+    with pytest.raises(ValueError, match="need 0 < early_days < follow_up_days"):
+        us.churn_features(users, events, orders, early_days=31)
 
 
 def test_winback_effect_recovers_planted_lift(s, truths):
@@ -238,9 +303,9 @@ def test_winback_effect_recovers_planted_lift(s, truths):
 
 def test_missing_columns_are_named():
     users, events = tiny()
-    with pytest.raises(KeyError, match=r"retention\(users\) needs column\(s\) \['signup_time'\]"):
+    with pytest.raises(ops.SchemaError, match=r"retention\(users\) needs column\(s\) \['signup_time'\]"):
         us.retention(users.drop(columns="signup_time"), events)
-    with pytest.raises(KeyError, match=r"rfm_summary needs column\(s\) \['paid'\]"):
+    with pytest.raises(ops.SchemaError, match=r"rfm_summary needs column\(s\) \['paid'\]"):
         us.rfm_summary(pd.DataFrame({"user_id": [1], "order_time": T(["2026-01-01"])}))
     with pytest.raises(ValueError, match="kind must be 'n_day' or 'unbounded'"):
         us.retention(users, events, kind="rolling")

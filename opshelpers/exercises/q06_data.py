@@ -139,23 +139,23 @@ def _contributions(data) -> dict[str, float]:
         users = dau[lo:hi].mean()
         payers = d.groupby(d["order_time"].dt.normalize())["user_id"].nunique().sum() / days
         n, g = len(d) / days, d["gmv"].sum() / days
-        return {"dau": users, "paying_rate": payers / users, "orders_per_payer": n / payers,
+        return {"active_users": users, "paying_rate": payers / users, "orders_per_payer": n / payers,
                 "aov": g / n, "gmv": g}
 
     a, b = level(*BASELINE), level(*_burst(data))
     lm = (b["gmv"] - a["gmv"]) / (np.log(b["gmv"]) - np.log(a["gmv"]))
-    return {k: lm * np.log(b[k] / a[k]) for k in ("dau", "paying_rate", "orders_per_payer",
-                                                   "aov", "gmv")}
+    return {k: lm * np.log(b[k] / a[k]) for k in ("active_users", "paying_rate",
+                                                   "orders_per_payer", "aov", "gmv")}
 
 
 @question("q5_top_factor", "06_data", kind="text",
-          prompt=Text(zh="把 GMV 拆成 日活 × 付费率 × 人均订单数 × 客单价，从平日基线"
+          prompt=Text(zh="把 GMV 拆成 活跃用户数 × 付费率 × 人均订单数 × 客单价，从平日基线"
                          "（2026-05-11 至 2026-05-31）到 618 爆发期，哪个因子对 GMV 增长贡献最大？"
-                         "用因子名作答（`dau`、`paying_rate`、`orders_per_payer`、`aov`）。",
-                      en="Split GMV into DAU × paying rate × orders per payer × AOV: which "
-                         "factor contributed most to the GMV rise from the baseline "
+                         "用因子名作答（`active_users`、`paying_rate`、`orders_per_payer`、`aov`）。",
+                      en="Split GMV into active users × paying rate × orders per payer × AOV: "
+                         "which factor contributed most to the GMV rise from the baseline "
                          "(2026-05-11 … 2026-05-31) to the 618 burst? Answer with the factor's "
-                         "name (`dau`, `paying_rate`, `orders_per_payer`, `aov`)."),
+                         "name (`active_users`, `paying_rate`, `orders_per_payer`, `aov`)."),
           hint=Text(zh="分别算两个时期每个因子的日均水平，再把 GMV 的变化按各因子的对数变化分摊；"
                        "分到最多的那个因子贡献最大。",
                     en="each factor's daily level in both periods, then share the GMV change "

@@ -1,0 +1,104 @@
+"""Old spellings of the API, kept one release with a warning that names the new one.
+
+`docs/vocabulary.md` is the vocabulary every public function follows. When a name
+changed, the old keyword (and, where the order changed, the old positional order)
+still works through `renamed`, and a `FutureWarning` in the user's language says how
+to write the call today.
+
+>>> import warnings
+>>> @renamed(window_days=("window", days_as_duration))
+... def follow(window: str = "7D") -> str:
+...     return window
+>>> with warnings.catch_warnings(record=True) as seen:
+...     warnings.simplefilter("always")
+...     follow(window_days=14), str(seen[0].message)
+('14D', "follow(window_days=14) 的写法已弃用，请改为 follow(window='14D')")
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import warnings
+from typing import Callable
+
+from .i18n import t
+
+__all__ = ["renamed", "days_as_duration", "minutes_as_duration", "warn_deprecated",
+           "bare_number"]
+
+
+def days_as_duration(days) -> str:
+    """An old whole-day count as a duration string: 7 → '7D'.
+
+    >>> days_as_duration(30)
+    '30D'
+    """
+    return f"{int(days)}D"
+
+
+def minutes_as_duration(minutes) -> str:
+    """An old minute count as a duration string: 30 → '30min'."""
+    return f"{int(minutes)}min"
+
+
+def bare_number(value, caller: str, name: str, unit: str):
+    """An old unitless count (7) as the duration it meant ('7D'), with a warning;
+    anything else unchanged (checked later by `arrays.duration`).
+
+    >>> bare_number("7D", "funnel_sql", "window", "D")
+    '7D'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        warn_deprecated(f"{caller}({name}={value})", f"{caller}({name}='{value}{unit}')",
+                        stacklevel=4)
+        return f"{value}{unit}"
+    return value
+
+
+def warn_deprecated(old: str, new: str, stacklevel: int = 3) -> None:
+    """One FutureWarning: `old` is deprecated, write `new` (shown in the user's language)."""
+    warnings.warn(t("compat.renamed", old=old, new=new), FutureWarning, stacklevel=stacklevel)
+
+
+def renamed(old_order: tuple[str, ...] | None = None,
+            **old_names: str | tuple[str, Callable]) -> Callable:
+    """Accept the old keyword names (`old="new"` or `old=("new", convert)`) and, with
+    `old_order`, the old order of the arguments after the first, warning once per call.
+
+    Positional arguments beyond the ones the new signature takes positionally are
+    read in `old_order` (the parameters' old order after the first argument).
+    """
+    def wrap(func: Callable) -> Callable:
+        sig = inspect.signature(func)
+        positional = [p.name for p in sig.parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        name = func.__name__
+
+        @functools.wraps(func)
+        def call(*args, **kwargs):
+            if old_order is not None and len(args) > len(positional):
+                head, rest = args[:1], args[1:]
+                moved = dict(zip(old_order, rest))
+                warn_deprecated(
+                    f"{name}(…, {', '.join(repr(v) for v in rest)})",
+                    f"{name}(…, {', '.join(f'{k}={v!r}' for k, v in moved.items())})")
+                clash = set(moved) & set(kwargs)
+                if clash:
+                    raise TypeError(f"{name}() got {sorted(clash)} twice")
+                args, kwargs = head, {**moved, **kwargs}
+            for old, spec in old_names.items():
+                if old not in kwargs:
+                    continue
+                new, convert = (spec, None) if isinstance(spec, str) else spec
+                if new in kwargs:
+                    raise TypeError(f"{name}() got both {old}= (deprecated) and {new}=; "
+                                    f"keep {new}=")
+                value = kwargs.pop(old)
+                kwargs[new] = convert(value) if convert else value
+                warn_deprecated(f"{name}({old}={value!r})", f"{name}({new}={kwargs[new]!r})")
+            return func(*args, **kwargs)
+
+        call.renamed = dict(old_names)          # read by the vocabulary test
+        return call
+    return wrap
