@@ -108,7 +108,7 @@ def from_ticks(values: np.ndarray, unit: str, like: pd.Series) -> pd.DatetimeInd
     return out
 
 
-def duration(value, name: str = "window") -> pd.Timedelta:
+def duration(given, name: str = "window") -> pd.Timedelta:
     """A positive duration ('7D', '24h', '30min' or a Timedelta), else a ValueError that
     names the parameter. A bare number is refused: 7 could be days, minutes or
     nanoseconds.
@@ -122,18 +122,18 @@ def duration(value, name: str = "window") -> pd.Timedelta:
     """
     from .i18n import t
 
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(t("params.number_duration", name=name, given=value))
+    if isinstance(given, (int, float)) and not isinstance(given, bool):
+        raise ValueError(t("params.number_duration", name=name, given=given))
     try:
-        length = pd.Timedelta(value)
+        length = pd.Timedelta(given)
     except (ValueError, TypeError):
         length = pd.NaT
-    if value is None or isinstance(value, bool) or pd.isna(length) or length <= pd.Timedelta(0):
-        raise ValueError(t("params.bad_duration", name=name, given=value))
+    if given is None or isinstance(given, bool) or pd.isna(length) or length <= pd.Timedelta(0):
+        raise ValueError(t("params.bad_duration", name=name, given=given))
     return length
 
 
-def whole_days(value, name: str = "window") -> int:
+def whole_days(given, name: str = "window") -> int:
     """A positive duration of whole calendar days ('14D') as a day count.
 
     >>> whole_days("14D")
@@ -141,19 +141,19 @@ def whole_days(value, name: str = "window") -> int:
     """
     from .i18n import t
 
-    length = duration(value, name)
+    length = duration(given, name)
     if length % pd.Timedelta(days=1):
-        raise ValueError(t("params.whole_days", name=name, given=value))
+        raise ValueError(t("params.whole_days", name=name, given=given))
     return int(length / pd.Timedelta(days=1))
 
 
-def duration_ticks(value: str | pd.Timedelta, unit: str, name: str = "window") -> int:
+def duration_ticks(given: str | pd.Timedelta, unit: str, name: str = "window") -> int:
     """A positive duration ('30min', '7D') as a whole number of `unit` ticks (rounded down).
 
     >>> duration_ticks("30min", "s")
     1800
     """
-    return int(duration(value, name).value // pd.Timedelta(1, unit=unit).value)
+    return int(duration(given, name).value // pd.Timedelta(1, unit=unit).value)
 
 
 def ids(column: pd.Series) -> np.ndarray:

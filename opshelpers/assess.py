@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import json
 import os
 import shutil
@@ -35,7 +34,7 @@ import pandas as pd
 
 from . import synth
 from .scenario import Scenario
-from .plots import CSS_FONT_STACK
+from .render import page
 
 __all__ = ["EXERCISES", "derive", "new_package", "solution_package", "grade", "grade_batch"]
 
@@ -480,9 +479,8 @@ def _write_report(report: dict, out: Path) -> None:
     table = pd.DataFrame(report["questions"]).to_html(index=False) if report["questions"] \
         else ""
     (out / f"{stem}.html").write_text(
-        f"<html><meta charset='utf-8'><style>body{{font-family:{CSS_FONT_STACK}}}</style>"
-        f"<body><h1>{html.escape(stem)}</h1>"
-        f"<p>Score {report['score']:.0%}</p>{table}</body></html>", encoding="utf-8")
+        page("assessment.html", title=stem, lang="en", score=report["score"], table=table),
+        encoding="utf-8")
 
 
 def grade_batch(folder: str | Path, exercise: str, secret, out: str | Path,

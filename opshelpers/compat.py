@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import warnings
+from pathlib import Path
 from typing import Callable
 
 from .i18n import t
+
+PACKAGE = str(Path(__file__).resolve().parent)
 
 __all__ = ["renamed", "days_as_duration", "minutes_as_duration", "warn_deprecated",
            "bare_number"]
@@ -50,15 +54,24 @@ def bare_number(value, caller: str, name: str, unit: str):
     '7D'
     """
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        warn_deprecated(f"{caller}({name}={value})", f"{caller}({name}='{value}{unit}')",
-                        stacklevel=4)
+        warn_deprecated(f"{caller}({name}={value})", f"{caller}({name}='{value}{unit}')")
         return f"{value}{unit}"
     return value
 
 
-def warn_deprecated(old: str, new: str, stacklevel: int = 3) -> None:
-    """One FutureWarning: `old` is deprecated, write `new` (shown in the user's language)."""
-    warnings.warn(t("compat.renamed", old=old, new=new), FutureWarning, stacklevel=stacklevel)
+def warn_deprecated(old: str, new: str) -> None:
+    """One FutureWarning: `old` is deprecated, write `new` (in the user's language),
+    pointing at the user's line: the first caller outside this package."""
+    warnings.warn(t("compat.renamed", old=old, new=new), FutureWarning,
+                  stacklevel=_first_outside_package())
+
+
+def _first_outside_package() -> int:
+    """The stack level (for warnings.warn) of the first frame not in opshelpers."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def renamed(old_order: tuple[str, ...] | None = None,
@@ -77,12 +90,13 @@ def renamed(old_order: tuple[str, ...] | None = None,
 
         @functools.wraps(func)
         def call(*args, **kwargs):
+            old_spelling, new_spelling, dots = [], [], ""
             if old_order is not None and len(args) > len(positional):
+                dots = "…, "
                 head, rest = args[:1], args[1:]
                 moved = dict(zip(old_order, rest))
-                warn_deprecated(
-                    f"{name}(…, {', '.join(repr(v) for v in rest)})",
-                    f"{name}(…, {', '.join(f'{k}={v!r}' for k, v in moved.items())})")
+                old_spelling += [repr(v) for v in rest]
+                new_spelling += [f"{k}={v!r}" for k, v in moved.items()]
                 clash = set(moved) & set(kwargs)
                 if clash:
                     raise TypeError(f"{name}() got {sorted(clash)} twice")
@@ -96,7 +110,11 @@ def renamed(old_order: tuple[str, ...] | None = None,
                                     f"keep {new}=")
                 value = kwargs.pop(old)
                 kwargs[new] = convert(value) if convert else value
-                warn_deprecated(f"{name}({old}={value!r})", f"{name}({new}={kwargs[new]!r})")
+                old_spelling.append(f"{old}={value!r}")
+                new_spelling.append(f"{new}={kwargs[new]!r}")
+            if old_spelling:
+                warn_deprecated(f"{name}({dots}{', '.join(old_spelling)})",
+                                f"{name}({dots}{', '.join(new_spelling)})")
             return func(*args, **kwargs)
 
         call.renamed = dict(old_names)          # read by the vocabulary test

@@ -17,7 +17,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
-from .i18n import t
+from .i18n import language, t
 
 CJK_FONT = "Noto Sans CJK SC"
 # HTML pages we write name the fonts a reader's own machine has (no web fonts, no CDN)
@@ -133,9 +133,16 @@ def posting_heatmap(cells: pd.DataFrame, metric: str, title: str | None = None, 
     hours = posts.columns[(posts > 0).any()]           # hours nobody posts at: left out
     mean, posts = mean[hours], posts[hours]
     days = [t(f"plots.weekday.{d.lower()}") for d in mean.index]
+    from .glossary import METRICS
+
+    name = METRICS[metric].name if metric in METRICS else metric
+    if metric in METRICS and language() == "zh":
+        name = METRICS[metric].chinese
     sns.heatmap(mean.set_axis(days), ax=ax, cmap="Blues",
                 annot=posts.where(posts > 0).to_numpy(), fmt=".0f",
-                cbar_kws={"label": t("plots.mean_of", metric=metric)})
+                cbar_kws={"label": t("plots.mean_of", metric=name)})
+    ax.grid(False)
+    ax.tick_params(axis="y", rotation=0)
     ax.set(title=t("plots.posting_title") if title is None else title,
            xlabel=t("plots.publish_hour"), ylabel="")
     return ax

@@ -7,7 +7,6 @@ Monday from the raw tables; `to_html` and `to_excel` render it. Taught in 06_dat
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +14,7 @@ import pandas as pd
 from . import content, monitor, traffic
 from .glossary import labelled
 from .i18n import language, messages, t
-from .plots import CSS_FONT_STACK
+from .render import page
 
 __all__ = ["weekly_report", "to_html", "to_excel"]
 
@@ -112,20 +111,14 @@ def to_html(report: dict[str, pd.DataFrame], path: str | Path, title: str,
     """
     path = Path(path)
     lang = language(lang)
-    parts = [f"<html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
-             f"<title>{html.escape(title)}</title>",
-             f"<style>body{{font-family:{CSS_FONT_STACK};margin:2em}}"
-             "table{border-collapse:collapse}"
-             "td,th{border:1px solid #ccc;padding:3px 8px}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1>"]
-    if notes:
-        parts.append("".join(f"<p>{html.escape(p)}</p>" for p in notes.split("\n\n")))
-    for name, df in report.items():
-        parts.append(f"<h2>{html.escape(_section(name, lang))}</h2>")
-        parts.append(labelled(df, lang).to_html(index=False, na_rep="", float_format=_shown)
-                     if len(df) else f"<p>{t('reports.nothing', lang)}</p>")
-    parts.append("</body></html>")
-    path.write_text("\n".join(parts), encoding="utf-8")
+    sections = [{"heading": _section(name, lang),
+                 "table": labelled(df, lang).to_html(index=False, na_rep="",
+                                                     float_format=_shown) if len(df) else ""}
+                for name, df in report.items()]
+    text = page("report.html", title=title, lang=lang, sections=sections,
+                notes=[p for p in notes.split("\n\n") if p] if notes else [],
+                nothing=t("reports.nothing", lang))
+    path.write_text(text, encoding="utf-8")
     return path
 
 

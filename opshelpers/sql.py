@@ -206,14 +206,13 @@ ORDER BY user_id, session
 """
 
 
-@renamed(cohort="freq")
+@renamed(cohort=("freq", lambda unit: SQL_UNITS.get(unit, unit)))
 def retention_sql(days=(1, 7, 30), freq: str = "W") -> str:
     """N-day retention per signup cohort of `freq` periods (D/W/M/Q/Y), censoring-aware
     (users who cannot have reached day N yet are not eligible). Same definition as
     `users.retention`."""
     if freq in SQL_UNITS:                           # the old cohort="week"
-        warn_deprecated(f"retention_sql(cohort={freq!r})",
-                        f"retention_sql(freq={SQL_UNITS[freq]!r})")
+        warn_deprecated(f"retention_sql(…, {freq!r})", f"retention_sql(…, {SQL_UNITS[freq]!r})")
         freq = SQL_UNITS[freq]
     cohort = PERIOD_UNITS[check_period(freq)]
     day_list = ", ".join(str(int(d)) for d in days)

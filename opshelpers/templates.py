@@ -24,6 +24,7 @@ import pandas as pd
 
 from .arrays import duration
 from .compat import warn_deprecated
+from . import i18n
 from .i18n import language, set_language, t
 from .io import SchemaError, load_sample, read_table
 from .plots import CSS_FONT_STACK
@@ -250,8 +251,11 @@ def run_template(name: str, out_html: str | Path, data: str | None = None,
     an error inside the analysis comes back as one line naming the cell.
     """
     import nbformat
-    import papermill as pm
-    from nbconvert import HTMLExporter
+    try:
+        import papermill as pm
+        from nbconvert import HTMLExporter
+    except ImportError as err:
+        raise ImportError(i18n.t("templates.needs_reports", missing=err.name)) from None
 
     from .notebooks import in_language
 

@@ -92,10 +92,11 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
     return out.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
 
 
-@renamed(a="control", b="treatment", outcome="metric")
-def compare_pages(visits: pd.DataFrame, control: str = "lp_a", treatment: str = "lp_b",
-                  page: str = "landing_page", metric: str = "signed_up",
-                  alpha: float = 0.05, lang: str | None = None) -> pd.DataFrame:
+@renamed(old_order=("control", "treatment", "page", "metric", "alpha", "lang"),
+         a="control", b="treatment", outcome="metric")
+def compare_pages(visits: pd.DataFrame, metric: str = "signed_up", *, control: str = "lp_a",
+                  treatment: str = "lp_b", page: str = "landing_page", alpha: float = 0.05,
+                  lang: str | None = None) -> pd.DataFrame:
     """Conversion (`metric`, 0/1 per visit) of the `treatment` page vs the `control`
     page: `metrics.two_proportions`' columns (rates, difference with CIs, relative lift,
     z-test) and a verdict in `lang` (default `ops.setup`'s).

@@ -43,7 +43,7 @@ def test_html_and_excel(tables, tmp_path):
 def test_html_and_excel_in_chinese(tables, tmp_path):
     r = reports.weekly_report(tables, "2026-04-20")
     text = reports.to_html(r, tmp_path / "w.html", "周报", lang="zh").read_text("utf-8")
-    assert "<html lang='zh-CN'>" in text and "<h2>核心指标（本周 vs 上周）</h2>" in text
+    assert '<html lang="zh-CN">' in text and "<h2>核心指标（本周 vs 上周）</h2>" in text
     assert '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"' in text
     assert "http" not in text                              # nothing fetched by the page
     book = openpyxl.load_workbook(reports.to_excel(r, tmp_path / "w.xlsx", lang="zh"))

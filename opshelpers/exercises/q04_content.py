@@ -54,31 +54,31 @@ def best_share_topic(data) -> str:
     return str((g["shares"] / g["reads"]).idxmax())
 
 
-def _ctr_by_digits(data) -> tuple[pd.Series, pd.Series]:
+def _read_rate_by_digits(data) -> tuple[pd.Series, pd.Series]:
     p = data["posts"]
     return p["reads"] / p["impressions"], p["title"].str.contains(r"\d")
 
 
-@question("q3_number_ctr_ratio", "04_content", tolerance=0.02,
-          prompt=Text(zh="标题里带数字的内容，平均点击率是不带数字的多少倍？（全部内容，每篇"
-                         "先算点击率再取平均）",
-                      en="Mean CTR of titles with a number divided by mean CTR of titles "
-                         "without one (all posts, per-post CTR)."),
-          hint=Text(zh="每篇的点击率 = 阅读 / 曝光；标题里任意位置出现阿拉伯数字就算“带数字”。"
+@question("q3_number_read_rate_ratio", "04_content", tolerance=0.02,
+          prompt=Text(zh="标题里带数字的内容，平均阅读率是不带数字的多少倍？（全部内容，每篇"
+                         "先算阅读率再取平均）",
+                      en="Mean read rate of titles with a number divided by mean read rate of "
+                         "titles without one (all posts, per-post read rate)."),
+          hint=Text(zh="每篇的阅读率 = 阅读 / 曝光；标题里任意位置出现阿拉伯数字就算“带数字”。"
                        "两组各取平均再相除。",
-                    en="per post, CTR = reads / impressions; a digit anywhere in the title "
-                       "counts. Average each group, then divide."))
-def number_ctr_ratio(data) -> float:
-    ctr, digits = _ctr_by_digits(data)
-    return float(ctr[digits].mean() / ctr[~digits].mean())
+                    en="per post, read rate = reads / impressions; a digit anywhere in the "
+                       "title counts. Average each group, then divide."))
+def number_read_rate_ratio(data) -> float:
+    read_rate, digits = _read_rate_by_digits(data)
+    return float(read_rate[digits].mean() / read_rate[~digits].mean())
 
 
-@number_ctr_ratio.mistake(Text(zh="这是两组平均点击率相减的差；题目问的是倍数，要相除。",
-                               en="this subtracts the two mean CTRs; the question asks how "
-                                  "many times higher, so divide."))
-def ctr_difference(data) -> float:
-    ctr, digits = _ctr_by_digits(data)
-    return float(ctr[digits].mean() - ctr[~digits].mean())
+@number_read_rate_ratio.mistake(Text(zh="这是两组平均阅读率相减的差；题目问的是倍数，要相除。",
+                                     en="this subtracts the two mean read rates; the question "
+                                        "asks how many times higher, so divide."))
+def read_rate_difference(data) -> float:
+    read_rate, digits = _read_rate_by_digits(data)
+    return float(read_rate[digits].mean() - read_rate[~digits].mean())
 
 
 @question("q4_viral_post_id", "04_content", tolerance=0,
