@@ -19,7 +19,7 @@ import pandas as pd
 __all__ = ["active_pairs", "day_numbers", "dates", "ticks", "from_ticks", "duration_ticks",
            "duration", "whole_days",
            "ids", "dense_codes", "user_codes", "positions", "sort_by_user", "PERIODS",
-           "check_period", "period_start"]
+           "check_period", "period_start", "period_numbers", "periods_between"]
 
 PERIODS = ("D", "W", "M", "Q", "Y")   # day, week (Monday–Sunday), month, quarter, year
 
@@ -47,6 +47,31 @@ def period_start(times: pd.Series, freq: str, name: str = "freq") -> pd.Series:
     """
     check_period(freq, name)
     return times.dt.normalize() if freq == "D" else times.dt.to_period(freq).dt.start_time
+
+
+def period_numbers(times: pd.Series, freq: str, name: str = "freq") -> np.ndarray:
+    """Each time's period as a number, consecutive periods one apart (for indexing).
+
+    >>> t = pd.Series(pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-09"]))
+    >>> n = period_numbers(t, "W"); (n - n[0]).tolist()
+    [0, 1, 2]
+    """
+    check_period(freq, name)
+    return times.dt.to_period(freq).astype("int64").to_numpy()
+
+
+def periods_between(first, last, freq: str, name: str = "freq") -> pd.DataFrame:
+    """Every period from the one holding `first` to the one holding `last`: its number
+    (as `period_numbers`), first day `start` and last day `end` (dates, inclusive).
+
+    >>> periods_between("2026-03-04", "2026-03-10", "W")[["start", "end"]].astype(str).values.tolist()
+    [['2026-03-02', '2026-03-08'], ['2026-03-09', '2026-03-15']]
+    """
+    check_period(freq, name)
+    spans = pd.period_range(pd.Timestamp(first).to_period(freq),
+                            pd.Timestamp(last).to_period(freq), freq=freq)
+    return pd.DataFrame({"number": spans.asi8, "start": spans.start_time,
+                         "end": spans.end_time.normalize()})
 
 
 def _naive(times: pd.Series) -> pd.Series:

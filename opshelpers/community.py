@@ -17,6 +17,7 @@ from . import arrays
 from .changes import rate_change
 from .io import load_word_list
 from .metrics import add_rate, ratio, require
+from .quality import SchemaError
 
 from .compat import days_as_duration, renamed
 from .events import early_and_follow_up
@@ -51,14 +52,12 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
     require(daily, ["date", "group_id", "user_id", "messages", "checkins"], "group_health")
     last = daily["date"].max()
     _check_members(members, last, "group_health")
-    arrays.check_period(freq)
-    start = min(members["join_date"].min(), daily["date"].min()).to_period(freq)
-    periods = pd.period_range(start, last.to_period(freq), freq=freq)
+    spans = arrays.periods_between(min(members["join_date"].min(), daily["date"].min()), last,
+                                   freq)
     rows = []
     leave = members["leave_date"] if "leave_date" in members else pd.Series(pd.NaT,
                                                                             members.index)
-    for p in periods:
-        lo, hi = p.start_time, p.end_time.normalize()
+    for lo, hi in zip(spans["start"], spans["end"]):
         present = members[(members["join_date"] <= hi) & (leave.isna() | (leave > lo))]
         joins = members[(members["join_date"] >= lo) & (members["join_date"] <= hi)]
         leaves = members[(leave >= lo) & (leave <= hi)]
@@ -81,7 +80,7 @@ def group_health(members: pd.DataFrame, daily: pd.DataFrame, freq: str = "W"
     out["active_members"] = out["active_members"].fillna(0).astype(int)
     out = add_rate(out, "active_rate", "active_members", "members")
     out["messages_per_active"] = ratio(out["messages"], out["active_members"])
-    out["complete"] = out["period"].dt.to_period(freq).dt.end_time.dt.normalize() <= last
+    out["complete"] = out["period"].map(dict(zip(spans["start"], spans["end"] <= last)))
     return out
 
 
@@ -364,7 +363,7 @@ def theme_trend(tagged: pd.DataFrame, freq: str = "W", time: str = "created_time
     """Per period and theme: mentions, share of all feedback (CI) and mean sentiment."""
     cols = [c for c in tagged.columns if c.startswith("theme_")]
     if not cols:
-        raise KeyError("no theme_ columns: run tag_themes first")
+        raise SchemaError("no theme_ columns: run tag_themes first")
     require(tagged, [time, "sentiment"], "theme_trend")
     per = arrays.period_start(tagged[time], freq)
     rows = []
@@ -389,7 +388,7 @@ def theme_surge(tagged: pd.DataFrame, time: str = "created_time", min_days: int 
     """
     cols = [c for c in tagged.columns if c.startswith("theme_")]
     if not cols:
-        raise KeyError("no theme_ columns: run tag_themes first")
+        raise SchemaError("no theme_ columns: run tag_themes first")
     long = pd.concat([pd.DataFrame({"theme": c.removeprefix("theme_"), time: tagged[time],
                                     "mentioned": tagged[c].to_numpy()}) for c in cols],
                      ignore_index=True)
@@ -411,7 +410,7 @@ def quotes(tagged: pd.DataFrame, theme: str, n: int = 3, negative: bool = True,
     """Representative quotes: the most common distinct texts of a theme (by sentiment)."""
     col = f"theme_{theme}"
     if col not in tagged:
-        raise KeyError(f"no column {col}; themes: "
+        raise SchemaError(f"no column {col}; themes: "
                        f"{[c.removeprefix('theme_') for c in tagged if c.startswith('theme_')]}")
     t = tagged[tagged[col] & ((tagged["sentiment"] < 0) if negative
                               else (tagged["sentiment"] >= 0))]

@@ -250,10 +250,7 @@ def cadence(plan: pd.DataFrame, freq: str = "W", time: str = "publish_time",
     require(plan, [time, by], "cadence")
     per = arrays.period_start(plan[time], freq).rename("period")
     counts = plan.groupby([per, plan[by]], observed=True).size()
-    periods = pd.Index(sorted(per.unique()), name="period")
-    first, last = periods.min(), periods.max()
-    every = pd.period_range(first, last, freq=freq).start_time if freq != "D" else \
-        pd.date_range(first, last)
+    every = arrays.periods_between(per.min(), per.max(), freq)["start"]
     cells = pd.MultiIndex.from_product([every.rename("period"),
                                         sorted(plan[by].astype(str).unique())],
                                        names=["period", by])

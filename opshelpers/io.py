@@ -579,7 +579,7 @@ def pseudonymize(df: pd.DataFrame, columns: list[str], secret: str) -> pd.DataFr
         raise ValueError(t("io.pseudonymize.no_secret"))
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise KeyError(t("io.pseudonymize.no_columns", missing=missing,
+        raise SchemaError(t("io.pseudonymize.no_columns", missing=missing,
                          columns=list(df.columns)))
     out = df.copy()
     key = secret.encode()

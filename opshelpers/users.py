@@ -60,11 +60,14 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
     act = act[act["user_id"].isin(users["user_id"])] if unmatched else act
     # the first period is the earliest signup's or event's: a user may sign up before
     # any event in the data (an index below 0 would wrap to the last period)
-    start = min(act["date"].min(), users["signup_time"].min()).to_period(freq)
+    spans = arrays.periods_between(min(act["date"].min(), users["signup_time"].min()),
+                                   max(act["date"].max(), users["signup_time"].max()), freq)
+    first = spans["number"].iloc[0]
     act_p = pd.DataFrame({"user_id": act["user_id"].to_numpy(),
-                          "p": _period_index(act["date"], freq, start)}).drop_duplicates()
-    signup_p = _period_index(users["signup_time"], freq, start)
-    last_p = int(max(act_p["p"].max(), signup_p.max()))
+                          "p": arrays.period_numbers(act["date"], freq) - first}
+                         ).drop_duplicates()
+    signup_p = arrays.period_numbers(users["signup_time"], freq) - first
+    last_p = len(spans) - 1
     span = last_p - signup_p + 1
     uid = np.repeat(users["user_id"].to_numpy(), span)
     p = np.repeat(signup_p, span) + np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
@@ -80,21 +83,14 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
         [new, grid["active"] & grid["prev"], grid["active"], grid["prev"],
          grid["gap"] < churn_after],
         ["new", "returning", "resurrected", "dormant", "lapsed"], "churned")
-    spans = pd.period_range(start, periods=last_p + 1, freq=freq)
-    periods = spans.start_time
+    periods = pd.DatetimeIndex(spans["start"])
     out = (pd.DataFrame({"period": periods[grid["p"].to_numpy()], "state": state})
            .groupby(["period", "state"]).size().rename("users").reset_index())
     out["state"] = pd.Categorical(out["state"], categories=list(LIFECYCLE_STATES))
     # a period that runs past the last day of data is censored: flag it
-    period_end = spans.end_time.normalize()
-    out["complete"] = out["period"].map(dict(zip(periods, period_end <= act["date"].max())))
+    out["complete"] = out["period"].map(dict(zip(periods, spans["end"] <= act["date"].max())))
     out = out.sort_values(["period", "state"], ignore_index=True)
     return note_unmatched(out, "events", unmatched, len(events), "lifecycle")
-
-
-def _period_index(times: pd.Series, freq: str, start: pd.Period) -> np.ndarray:
-    periods = times.dt.to_period(freq)
-    return (periods.astype("int64") - start.ordinal).to_numpy()
 
 
 # ------------------------------------------------------------------ retention

@@ -161,5 +161,5 @@ def test_needs_report_and_quotes(s):
     assert rep.loc["shipping", "mean_score"] == rep["mean_score"].min()
     q = cm.quotes(tg, "shipping", n=3)
     assert len(q) == 3 and all(any(k in x for k in ("物流", "发货", "快递")) for x in q)
-    with pytest.raises(KeyError, match="no column theme_logistics"):
+    with pytest.raises(ops.SchemaError, match="no column theme_logistics"):
         cm.quotes(tg, "logistics")
