@@ -53,7 +53,7 @@ def weekly_report(tables: dict[str, pd.DataFrame], week_start: str,
     for rate in ("paying_rate", "aov"):
         kpis.loc[rate] = weekly[rate].reindex([start, start - pd.Timedelta(days=7)]).to_numpy()
     kpis["wow"] = kpis["this_week"] / kpis["last_week"] - 1
-    kpis = kpis.rename(index={c: f"{c} (per day)" for c in cols})
+    kpis = kpis.rename(index={c: f"{c}_per_day" for c in cols})
     anomalies = monitor.detect_anomalies(daily["active_users"], burn_in=28,
                                          known_events=known_events)
     anomalies = anomalies[anomalies["date"].between(start, end) &
@@ -102,6 +102,13 @@ def _section(name: str, lang: str | None) -> str:
     return t(key, lang) if key in messages() else name
 
 
+def _readable(df: pd.DataFrame, lang: str | None) -> pd.DataFrame:
+    """Column names, and the KPI names of the kpis section, in `lang` (for display)."""
+    if "kpi" in df:
+        df = df.assign(kpi=[t(f"reports.kpi.{k}", lang) for k in df["kpi"]])
+    return labelled(df, lang)
+
+
 def to_html(report: dict[str, pd.DataFrame], path: str | Path, title: str,
             notes: str = "", lang: str | None = None) -> Path:
     """A self-contained HTML page: one titled table per section, notes on top.
@@ -112,7 +119,7 @@ def to_html(report: dict[str, pd.DataFrame], path: str | Path, title: str,
     path = Path(path)
     lang = language(lang)
     sections = [{"heading": _section(name, lang),
-                 "table": labelled(df, lang).to_html(index=False, na_rep="",
+                 "table": _readable(df, lang).to_html(index=False, na_rep="",
                                                      float_format=_shown) if len(df) else ""}
                 for name, df in report.items()]
     text = page("report.html", title=title, lang=lang, sections=sections,
@@ -137,7 +144,7 @@ def to_excel(report: dict[str, pd.DataFrame], path: str | Path,
             for c in out.columns:
                 if isinstance(out[c].dtype, pd.DatetimeTZDtype):
                     out[c] = out[c].dt.tz_localize(None)
-            labelled(out, lang).to_excel(xl, sheet_name=sheets[name], index=False)
+            _readable(out, lang).to_excel(xl, sheet_name=sheets[name], index=False)
         ws = xl.book[sheets["daily"]]
         n = len(report["daily"])
         chart = LineChart()

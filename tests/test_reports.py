@@ -19,7 +19,7 @@ def test_weekly_review_numbers(tables):
     ev = tables["events"]
     day = ev["event_time"].dt.normalize()
     dau = ev[day.between("2026-04-20", "2026-04-26")].groupby(day)["user_id"].nunique()
-    assert k.loc["active_users (per day)", "this_week"] == pytest.approx(dau.mean(), abs=1e-3)
+    assert k.loc["active_users_per_day", "this_week"] == pytest.approx(dau.mean(), abs=1e-3)
     assert r["channels"].iloc[0]["channel"] == "xiaohongshu"          # worst signups WoW
     conv = r["conversion"]
     assert conv["channel"].tolist() == ["xiaohongshu"]
