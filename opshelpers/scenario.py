@@ -234,6 +234,10 @@ class ActivityFacts:
     launch_discount: float = 15.0               # CNY off …
     launch_coupon_min: float = 49.0             # … an order of at least this GMV …
     launch_coupon_use: float = 0.3              # … taken by this share of launch orders
+    # A campaign's GMV lift is over the mean daily GMV of the `lift_baseline_days` before
+    # it (for the 618 phases: before the warm-up), as a phase report measures it; the
+    # business's own growth since that baseline is part of the planted lift, not on top.
+    lift_baseline_days: int = 21
     phases_618: dict = field(default_factory=lambda: {
         "warmup": ("2026-06-01", "2026-06-10", 1.15),
         "burst": ("2026-06-11", "2026-06-18", 2.6),

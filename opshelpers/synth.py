@@ -60,6 +60,7 @@ REDEEMERS_PER_REDEEM_SHARE = 1.6  # eligible balances redeemed, per unit of rede
 MAX_DAILY_ACTIVITY = 0.92        # caps on daily probabilities
 MAX_PURCHASE_PROB = 0.85
 MAX_GROUP_ACTIVITY = 0.95
+CAMPAIGN_SOLVER_STEPS = 8         # iterations solving a campaign's purchase multiplier
 
 
 @dataclass
@@ -337,15 +338,33 @@ def _gmv_campaigns(ctx: Context) -> list[list[tuple[str, str, str, float]]]:
              for phase, (first, last, lift) in af.phases_618.items()]]
 
 
-def _campaign_days(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Each day's purchase multiplier (the planted lift) and campaign id ("" on ordinary
-    days)."""
-    mult = np.ones(ctx.cal.n_days)
-    campaign_id = np.full(ctx.cal.n_days, "", dtype=object)
+def _campaign_days(ctx: Context, day: np.ndarray,
+                   expected_gmv: Callable[[np.ndarray, float], float]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's purchase multiplier and campaign id ("" on ordinary days).
+
+    A planted lift is the campaign's GMV over the mean daily GMV of the
+    `lift_baseline_days` before its series, as a phase report measures it: the
+    business's own growth since the baseline is part of it, not on top. So each
+    campaign's multiplier is solved from `expected_gmv(sessions, multiplier)`, the
+    expected GMV of the sessions (a bool mask over `day`, each session's day index).
+    """
+    cal, baseline_days = ctx.cal, ctx.scenario.activity.lift_baseline_days
+    mult = np.ones(cal.n_days)
+    campaign_id = np.full(cal.n_days, "", dtype=object)
     for series in _gmv_campaigns(ctx):
+        start = min(cal.day(first) for _, first, _, _ in series)
+        baseline_first = max(start - baseline_days, 0)
+        in_baseline = (day >= baseline_first) & (day < start)
+        baseline = expected_gmv(in_baseline, 1.0) / (start - baseline_first)
         for cid, first, last, lift in series:
-            days = ctx.cal.window(first, last)
-            mult[days] = lift
+            days = cal.window(first, last)
+            sessions = days[day]
+            target = lift * baseline * days.sum()
+            m = lift
+            for _ in range(CAMPAIGN_SOLVER_STEPS):   # fixed point; capped odds bend it
+                m *= target / expected_gmv(sessions, m)
+            mult[days] = m
             campaign_id[days] = cid
     return mult, campaign_id
 
@@ -839,7 +858,21 @@ def plant_orders(ctx: Context, rng: np.random.Generator, people: pd.DataFrame,
     first_today = ~pd.MultiIndex.from_arrays([ui, day]).duplicated()
     refill = first_today & pd.MultiIndex.from_arrays([ui, day]).isin(
         pd.MultiIndex.from_arrays([refill_days["user_index"], refill_days["day"]]))
-    campaign_mult, campaign_id = _campaign_days(ctx)
+    # expected order values in units of aov_median: a regular order and a gift's extra
+    session_value = value[upos]
+    regular_order = np.exp(uf.aov_sigma ** 2 / 2)
+    gift_extra = uf.gift_order_share * np.mean(uf.gift_extra_cny) / uf.aov_median
+
+    def expected_gmv(sessions: np.ndarray, mult: float) -> float:
+        """Expected GMV (in aov_median) of the masked sessions at purchase multiplier
+        `mult`: refills stock up by it, other buying sessions become likelier."""
+        v, r = session_value[sessions], refill[sessions]
+        regular = v * regular_order + gift_extra
+        bought = np.where(r, 1.0, np.minimum(p[sessions] * mult, MAX_PURCHASE_PROB))
+        first = np.where(r, uf.refill_size * mult * v + gift_extra, regular)
+        return float((bought * (first + uf.second_order_share * regular)).sum())
+
+    campaign_mult, campaign_id = _campaign_days(ctx, day, expected_gmv)
     buy = rng.random(ui.size) < np.minimum(p * campaign_mult[day], MAX_PURCHASE_PROB)
     buy |= refill
     s = sessions.assign(refill=refill).loc[buy]
@@ -1433,7 +1466,7 @@ def users_for_events(n_events: int, seed: int = 7, scenario: Scenario | None = N
     Events grow in proportion to users, so one small run gives the rate.
 
     >>> users_for_events(36_000, seed=1)
-    2038
+    2045
     """
     if n_events <= 0:
         raise ValueError(f"n_events must be positive, got {n_events}")
