@@ -141,7 +141,7 @@ class CommunityFacts:
     group_day_sigma: float = 0.6                # bursty groups: log-sd of a group's daily activity
     challenge: tuple = ("2026-04-06", "2026-04-26")   # 21-day check-in challenge
     challenge_lift: float = 2.2
-    challenge_decay_days: float = 6.0           # after it, the lift fades (e^-t/6)
+    challenge_decay_days: float = 2.0           # after it, the lift fades within a week (e^-t/2)
     checkin_share: float = 0.08                 # active members who check in, normally …
     challenge_checkin_share: float = 0.75       # … and in a challenge group during it
     challenge_budget: tuple = (8_000.0, 7_350.0)  # (budget, spend) CNY
@@ -152,7 +152,7 @@ class CommunityFacts:
     koc_message_lift: int = 3                   # post more per day …
     koc_reply_rate: float = 1.5                 # … and get more replies per message …
     reply_rate: float = 0.4                     # … than other members
-    deals_purchase_lift: float = 2.0            # 福利群 members buy more
+    deals_purchase_lift: float = 2.5            # 福利群 members buy more often once they join
     interest_activity_lift: float = 1.3         # 兴趣群 members stay more active
     points_per_cny: int = 1
     checkin_points: int = 5
@@ -207,6 +207,7 @@ class ContentFacts:
     # per read
     like_rate: float = 0.035
     share_rate: float = 0.012
+    short_video_share_lift: float = 2.0         # short videos are forwarded far more
     comment_rate: float = 0.006
     save_rate: float = 0.018
     follow_rate: float = 0.004
@@ -257,7 +258,9 @@ class ActivityFacts:
     fraud_window: tuple = ("2026-05-03", "2026-05-06")
     fraud_channel: str = "feed_ads"             # the ring signs up through feed ads …
     fraud_device_type: str = "android"          # … on Android phones
-    fraud_ip_switch: float = 0.3                # ring orders placed from the next ring IP
+    fraud_main_device_share: float = 0.6        # the ring's main phone holds this share of
+    #                                             its accounts, the other phones the rest
+    #                                             evenly; each order goes out via any ring IP
     fraud_order_gmv: tuple = (29.0, 36.0)       # CNY: just above the coupon's minimum
     new_user_coupon: str = "NEW20"
     new_user_discount: float = 20.0             # CNY off …

@@ -928,15 +928,19 @@ def plant_fraud_orders(ctx: Context, rng: np.random.Generator, people: pd.DataFr
     fraud_idx = people.index[people["fraud"]].to_numpy()
     s = sessions.loc[sessions["user_index"].isin(fraud_idx) & sessions["signup"]]
     n, k_devices = len(s), len(fraud_devices)
-    k = rng.integers(0, k_devices, n)
+    # accounts by phone: the main one holds its share, the others split the rest
+    weights = np.full(k_devices, (1 - af.fraud_main_device_share) / max(k_devices - 1, 1))
+    weights[0] = af.fraud_main_device_share
+    quantile = (np.arange(n) + 0.5) / max(n, 1)
+    device = rng.permutation(np.searchsorted(np.cumsum(weights) / weights.sum(), quantile))
+    ip = rng.integers(0, len(fraud_ips), n)
     return {"fraud_orders": pd.DataFrame({
         "user_index": s["user_index"].to_numpy(), "session_id": s["session_id"].to_numpy(),
         "seconds": s["start"].to_numpy() + rng.integers(60, 180, n), "items": 1,
         "gmv": np.round(rng.uniform(*af.fraud_order_gmv, n), 1),
         "discount": af.new_user_discount, "coupon_code": af.new_user_coupon,
-        "campaign_id": "", "device_id": np.array(fraud_devices, dtype=object)[k],
-        "ip": np.array(fraud_ips, dtype=object)[(k + (rng.random(n) < af.fraud_ip_switch))
-                                                % k_devices]})}
+        "campaign_id": "", "device_id": np.array(fraud_devices, dtype=object)[device],
+        "ip": np.array(fraud_ips, dtype=object)[ip]})}
 
 
 def assemble_orders(ctx: Context, shop_orders: pd.DataFrame, fraud_orders: pd.DataFrame
@@ -1220,6 +1224,7 @@ def plant_posts(ctx: Context, rng: np.random.Generator) -> dict:
     length = np.where(video, 0, np.where(outgrower_xhs, rng.integers(*cf.short_note_length, n),
                                          rng.integers(*cf.text_length, n)))
     share_rate = cf.share_rate * np.where(topic == "tea_health", cf.health_share_lift, 1.0) * \
+        np.where(fmt == "short_video", cf.short_video_share_lift, 1.0) * \
         np.exp(rng.normal(0, 0.3, n))
     reads_i = np.round(reads).astype(int)
     follow_rate = np.where(posts["account"] == cf.outgrower, cf.outgrower_follow_rate,
@@ -1466,7 +1471,7 @@ def users_for_events(n_events: int, seed: int = 7, scenario: Scenario | None = N
     Events grow in proportion to users, so one small run gives the rate.
 
     >>> users_for_events(36_000, seed=1)
-    2045
+    2035
     """
     if n_events <= 0:
         raise ValueError(f"n_events must be positive, got {n_events}")
