@@ -339,14 +339,14 @@ def _gmv_campaigns(ctx: Context) -> list[list[tuple[str, str, str, float]]]:
 
 
 def _campaign_days(ctx: Context, day: np.ndarray,
-                   expected_gmv: Callable[[np.ndarray, float], float]
+                   expected_gmv: Callable[[np.ndarray], Callable[[float], float]]
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Each day's purchase multiplier and campaign id ("" on ordinary days).
 
     A planted lift is the campaign's GMV over the mean daily GMV of the
     `lift_baseline_days` before its series, as a phase report measures it: the
     business's own growth since the baseline is part of it, not on top. So each
-    campaign's multiplier is solved from `expected_gmv(sessions, multiplier)`, the
+    campaign's multiplier is solved from `expected_gmv(sessions)(multiplier)`, the
     expected GMV of the sessions (a bool mask over `day`, each session's day index).
     """
     cal, baseline_days = ctx.cal, ctx.scenario.activity.lift_baseline_days
@@ -356,14 +356,14 @@ def _campaign_days(ctx: Context, day: np.ndarray,
         start = min(cal.day(first) for _, first, _, _ in series)
         baseline_first = max(start - baseline_days, 0)
         in_baseline = (day >= baseline_first) & (day < start)
-        baseline = expected_gmv(in_baseline, 1.0) / (start - baseline_first)
+        baseline = expected_gmv(in_baseline)(1.0) / (start - baseline_first)
         for cid, first, last, lift in series:
             days = cal.window(first, last)
-            sessions = days[day]
+            gmv_at = expected_gmv(days[day])
             target = lift * baseline * days.sum()
             m = lift
             for _ in range(CAMPAIGN_SOLVER_STEPS):   # fixed point; capped odds bend it
-                m *= target / expected_gmv(sessions, m)
+                m *= target / gmv_at(m)
             mult[days] = m
             campaign_id[days] = cid
     return mult, campaign_id
@@ -863,14 +863,18 @@ def plant_orders(ctx: Context, rng: np.random.Generator, people: pd.DataFrame,
     regular_order = np.exp(uf.aov_sigma ** 2 / 2)
     gift_extra = uf.gift_order_share * np.mean(uf.gift_extra_cny) / uf.aov_median
 
-    def expected_gmv(sessions: np.ndarray, mult: float) -> float:
-        """Expected GMV (in aov_median) of the masked sessions at purchase multiplier
-        `mult`: refills stock up by it, other buying sessions become likelier."""
-        v, r = session_value[sessions], refill[sessions]
+    def expected_gmv(sessions: np.ndarray) -> Callable[[float], float]:
+        """Expected GMV (in aov_median) of the masked sessions, as a function of the
+        purchase multiplier: refills stock up by it, other buys become likelier."""
+        v, r, odds = session_value[sessions], refill[sessions], p[sessions]
         regular = v * regular_order + gift_extra
-        bought = np.where(r, 1.0, np.minimum(p[sessions] * mult, MAX_PURCHASE_PROB))
-        first = np.where(r, uf.refill_size * mult * v + gift_extra, regular)
-        return float((bought * (first + uf.second_order_share * regular)).sum())
+        second = uf.second_order_share * regular
+
+        def at(mult: float) -> float:
+            bought = np.where(r, 1.0, np.minimum(odds * mult, MAX_PURCHASE_PROB))
+            first = np.where(r, uf.refill_size * mult * v + gift_extra, regular)
+            return float((bought * (first + second)).sum())
+        return at
 
     campaign_mult, campaign_id = _campaign_days(ctx, day, expected_gmv)
     buy = rng.random(ui.size) < np.minimum(p * campaign_mult[day], MAX_PURCHASE_PROB)
