@@ -32,7 +32,7 @@ __all__ = ["load_sample", "read_table", "validate", "sample_dir", "ensure_sample
            "pseudonymize", "SchemaError", "DataQualityWarning", "Loaded", "SAMPLE_SEED",
            "SAMPLE_USERS"]
 
-SAMPLE_SEED = 7
+SAMPLE_SEED = 11   # a draw whose planted story reads as planned (issue 16: one seed of several tried)
 SAMPLE_USERS = 16_000   # keeps data/ under 25 MB
 ENCODINGS = ("utf-8-sig", "gb18030")   # utf-8-sig also reads plain UTF-8; gb18030 ⊃ GBK
 MAX_EXAMPLES = 5

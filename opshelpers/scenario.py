@@ -25,11 +25,28 @@ class TrafficFacts:
     daily_signups: dict = field(default_factory=lambda: {
         "seo": 15.0, "sem": 13.0, "feed_ads": 24.0, "kol": 8.5,
         "xiaohongshu": 10.0, "community": 6.5})
+    # growth of each channel's signups over the half-year (SEM's stay flat as its CPC rises)
+    signup_growth: dict = field(default_factory=lambda: {
+        "seo": 0.15, "sem": 0.0, "feed_ads": 0.15, "kol": 0.15, "xiaohongshu": 0.15,
+        "community": 0.15})
+    # weekend visits relative to a weekday's level (lifestyle platforms peak at weekends)
+    weekend_visit_lift: dict = field(default_factory=lambda: {
+        "seo": 1.1, "sem": 1.1, "feed_ads": 1.1, "kol": 1.2, "xiaohongshu": 1.2,
+        "community": 1.1})
+    weekday_visit_level: float = 0.94
     # visit → signup conversion (landing page A); referral's is per invite click
     cvr: dict = field(default_factory=lambda: {
         "seo": 0.12, "sem": 0.10, "feed_ads": 0.08, "kol": 0.12,
         "xiaohongshu": 0.08, "community": 0.20, "referral": 0.40})
     landing_page_b_lift: float = 1.25          # CVR(lp_b) / CVR(lp_a)
+    landing_page_b_share: float = 0.5          # visits sent to lp_b in the page test
+    device_mix: dict = field(default_factory=lambda: {
+        "ios": 0.36, "android": 0.39, "mini_program": 0.25})
+    # share of non-signup visits that leave after one page (feed ads bring idle clicks)
+    bounce_rate: dict = field(default_factory=lambda: {
+        "seo": 0.5, "sem": 0.5, "feed_ads": 0.68, "kol": 0.5, "xiaohongshu": 0.5,
+        "community": 0.5, "referral": 0.5})
+    more_pages_p: float = 0.35                 # a non-bounce visit views 1 + Geometric(p) pages
     feed_ads_pause: tuple = ("2026-03-10", "2026-03-16")
     retargeting_share: float = 0.2            # feed-ads users' activity while ads are off
     drop_channel: str = "xiaohongshu"           # whose landing conversion breaks …
@@ -43,12 +60,18 @@ class TrafficFacts:
     ctr: dict = field(default_factory=lambda: {
         "seo": 0.035, "sem": 0.045, "feed_ads": 0.012, "kol": 0.03,
         "xiaohongshu": 0.02, "community": 0.15})
+    referral_ctr: float = 0.25                 # share of shown invite cards that are clicked
+    landed_click_share: float = 0.92           # ad clicks whose landing page loads (a visit)
+    referral_reward: float = 10.0              # CNY per referred signup (the referral "spend")
     # paid channels: volume ∝ spend^elasticity (diminishing returns); daily budget swings
     elasticity: dict = field(default_factory=lambda: {
         "sem": 0.55, "feed_ads": 0.75, "kol": 0.85, "xiaohongshu": 0.7})
     budget_sigma: float = 0.25
     # multi-touch: share of (non-referral) signups with earlier visits, and their channels
     touch_share: float = 0.4
+    extra_touches_max: int = 2                 # a path has up to this many more touches,
+    extra_touch_p: float = 0.3                 # each with this probability
+    touch_lookback_days: float = 10.0          # touches happen up to this long before signup
     touch_weights: dict = field(default_factory=lambda: {
         "feed_ads": 0.32, "kol": 0.28, "xiaohongshu": 0.12, "seo": 0.1, "sem": 0.1,
         "community": 0.08})
@@ -68,10 +91,23 @@ class UserFacts:
     d7_before: float = 0.20                     # targets the curves were tuned to
     d7_after: float = 0.28
     weekend_activity: float = 1.15
+    second_session_share: float = 0.08          # active days with a second app session
+    # funnel: each step's share of the sessions that reached the step before
+    funnel: dict = field(default_factory=lambda: {
+        "view_product": 0.35, "add_to_cart": 0.2, "checkout": 0.35})
+    city_tier_mix: dict = field(default_factory=lambda: {1: 0.22, 2: 0.33, 3: 0.28, 4: 0.17})
+    age_group_mix: dict = field(default_factory=lambda: {
+        "18-24": 0.2, "25-34": 0.42, "35-44": 0.25, "45+": 0.13})
     loyal_share: float = 0.3                    # never churn (scaled by engagement)
     lifetime_days: float = 25.0                 # mean active life of the others
     buyer_share: float = 0.35                   # most users never buy
     purchase_prob: float = 0.07                 # per active day, for a typical buyer
+    new_user_days: int = 7                      # a user's first week counts as "new" …
+    new_user_purchase_lift: float = 1.6         # … and buys more often then
+    second_order_share: float = 0.07            # buying sessions that place two orders
+    gift_order_share: float = 0.012             # orders with a gift box added …
+    gift_extra_cny: tuple = (600.0, 1600.0)     # … worth this much more (the heavy tail)
+    cny_per_item: float = 90.0                  # items in an order ≈ GMV / this
     refill_share: float = 0.06                  # loyal drinkers who re-order on a cycle
     refill_cycle_days: tuple = (14.0, 28.0)
     refill_keep: float = 0.95
@@ -81,6 +117,9 @@ class UserFacts:
     k_factor: float = 0.30                      # invites per user × invite conversion
     invite_click: float = 0.5
     winback_date: str = "2026-05-10"
+    winback_experiment: str = "winback_0510"
+    winback_send_hour: int = 10                 # the message goes out at 10:00
+    winback_window_days: int = 14               # "reactivated" = active within this window
     winback_holdout: float = 0.10
     winback_lift: float = 0.10                  # extra reactivation, treated vs control
     dormant_days: int = 30
@@ -91,16 +130,38 @@ class CommunityFacts:
     member_share: float = 0.25                  # share of users who join a group
     member_effect: float = 0.12                 # causal lift on activity after joining
     selection: float = 2.2                      # how strongly engagement drives joining
+    group_type_mix: dict = field(default_factory=lambda: {
+        "deals": 0.5, "interest": 0.38, "industry": 0.12})
+    join_delay_days: float = 10.0               # mean wait after signup (at least 2 days)
+    leave_share: float = 0.18                   # members who leave their group again
+    # share of members active in their group on a day, by group type
+    daily_activity: dict = field(default_factory=lambda: {
+        "deals": 0.10, "interest": 0.16, "industry": 0.08})
+    messages_per_active_day: float = 3.0        # mean (negative binomial)
+    group_day_sigma: float = 0.6                # bursty groups: log-sd of a group's daily activity
     challenge: tuple = ("2026-04-06", "2026-04-26")   # 21-day check-in challenge
     challenge_lift: float = 2.2
+    challenge_decay_days: float = 2.0           # after it, the lift fades within a week (e^-t/2)
+    checkin_share: float = 0.08                 # active members who check in, normally …
+    challenge_checkin_share: float = 0.75       # … and in a challenge group during it
+    challenge_budget: tuple = (8_000.0, 7_350.0)  # (budget, spend) CNY
     koc_share_of_members: float = 0.02
     koc_share_of_referrals: float = 0.30
-    deals_purchase_lift: float = 2.0            # 福利群 members buy more
+    koc_signup_days: int = 60                   # KOC are early users (first 60 days)
+    koc_activity_lift: float = 4.0              # KOC are active in their group far more often,
+    koc_message_lift: int = 3                   # post more per day …
+    koc_reply_rate: float = 1.5                 # … and get more replies per message …
+    reply_rate: float = 0.4                     # … than other members
+    deals_purchase_lift: float = 2.5            # 福利群 members buy more often once they join
     interest_activity_lift: float = 1.3         # 兴趣群 members stay more active
     points_per_cny: int = 1
     checkin_points: int = 5
     signup_points: int = 100
     redeem_share: float = 0.45                  # share of issued points ever redeemed
+    redeem_min_points: int = 300                # balance needed to redeem
+    gift_redeem_points: int = 1000              # redemptions this big are gifts, not coupons
+    # tier by cumulative paid CNY (the data dictionary states these)
+    tier_thresholds: dict = field(default_factory=lambda: {"gold": 1000, "silver": 300})
 
 
 @dataclass(frozen=True)
@@ -111,14 +172,53 @@ class VoiceFacts:
         "service": 0.18})
     shipping_surge_date: str = "2026-05-20"
     shipping_share_after: float = 0.38
+    complaint_share: float = 0.4                # feedback that complains, any theme but shipping
+    shipping_complaint_share: float = 0.45      # shipping feedback that complains …
+    shipping_complaint_share_after: float = 0.9  # … and after the surge
+    source_mix: dict = field(default_factory=lambda: {
+        "app_review": 0.35, "survey": 0.2, "service_chat": 0.25, "comment": 0.2})
 
 
 @dataclass(frozen=True)
 class ContentFacts:
     competitor_names: tuple = ("competitor_shanjian", "competitor_yeya")
+    outgrower: str = "competitor_shanjian"      # the competitor that out-grows us on XHS
     # posts per week on Xiaohongshu: us vs the competitor that out-grows us
     xhs_posts_per_week: dict = field(default_factory=lambda: {
         "chayu": 3.0, "competitor_shanjian": 9.0, "competitor_yeya": 2.5})
+    # our posts per week on the other platforms; competitors post this share of it
+    posts_per_week: dict = field(default_factory=lambda: {
+        "wechat": 2.0, "douyin": 4.0, "bilibili": 1.0, "zhihu": 1.5})
+    competitor_post_share: float = 0.7
+    topic_mix: dict = field(default_factory=lambda: {
+        "tea_health": 0.18, "brewing_tips": 0.2, "new_product": 0.17, "tea_culture": 0.15,
+        "promotion": 0.15, "lifestyle": 0.15})
+    number_title_share: float = 0.35            # titles with a number ("5 个…")
+    # reach: followers by account (ours = 1) × impressions per post by platform
+    followers: dict = field(default_factory=lambda: {
+        "chayu": 1.0, "competitor_shanjian": 0.9, "competitor_yeya": 0.6})
+    impressions: dict = field(default_factory=lambda: {
+        "wechat": 6000, "xiaohongshu": 4000, "douyin": 15000, "bilibili": 5000,
+        "zhihu": 2500})
+    reach_growth: float = 0.2                   # reach growth over the half-year …
+    outgrower_reach_growth: float = 1.6         # … the outgrowing competitor's on Xiaohongshu
+    read_ctr: float = 0.08                      # reads / impressions
+    completion: dict = field(default_factory=lambda: {"short_video": 0.32, "long_video": 0.18})
+    # per read
+    like_rate: float = 0.035
+    share_rate: float = 0.012
+    short_video_share_lift: float = 2.0         # short videos are forwarded far more
+    comment_rate: float = 0.006
+    save_rate: float = 0.018
+    follow_rate: float = 0.004
+    outgrower_follow_rate: float = 0.009
+    # text length (characters): the outgrower's short Xiaohongshu notes vs everyone else
+    short_note_length: tuple = (150, 400)
+    text_length: tuple = (400, 2500)
+    video_seconds: dict = field(default_factory=lambda: {
+        "short_video": (15, 90), "long_video": (180, 900)})
+    viral_platform: str = "wechat"              # our one viral post, published …
+    viral_after_day: int = 40                   # … after the account has warmed up
     prime_time_completion_lift: float = 1.25    # videos published 20:00–22:00
     health_share_lift: float = 1.8              # topic tea_health share rate
     number_title_ctr_lift: float = 1.3
@@ -130,21 +230,54 @@ class ContentFacts:
 class ActivityFacts:
     launch: tuple = ("2026-03-25", "2026-04-05")     # new-tea launch
     launch_lift: float = 1.3
+    launch_budget: tuple = (60_000.0, 58_400.0)     # (budget, spend) CNY
+    launch_coupon: str = "LAUNCH15"
+    launch_discount: float = 15.0               # CNY off …
+    launch_coupon_min: float = 49.0             # … an order of at least this GMV …
+    launch_coupon_use: float = 0.3              # … taken by this share of launch orders
+    # A campaign's GMV lift is over the mean daily GMV of the `lift_baseline_days` before
+    # it (for the 618 phases: before the warm-up), as a phase report measures it; the
+    # business's own growth since that baseline is part of the planted lift, not on top.
+    lift_baseline_days: int = 21
     phases_618: dict = field(default_factory=lambda: {
         "warmup": ("2026-06-01", "2026-06-10", 1.15),
         "burst": ("2026-06-11", "2026-06-18", 2.6),
         "tail": ("2026-06-19", "2026-06-25", 1.3)})
+    campaign_activity_share: float = 0.12       # a 618 phase lifts active days by this share
+    #                                             of its GMV lift (the rest: more buying)
     budget_618: float = 260_000.0
+    # share of the 618 budget per phase, and the share of that actually spent
+    budget_share_618: dict = field(default_factory=lambda: {
+        "warmup": 0.25, "burst": 0.55, "tail": 0.20})
+    spent_618: dict = field(default_factory=lambda: {"warmup": 0.97, "burst": 1.04, "tail": 0.92})
+    coupon_618: str = "C618"
+    discount_618: float = 0.10                  # share of GMV off …
+    coupon_618_use: float = 0.7                 # … taken by this share of 618 orders
     fraud_accounts: int = 40
     fraud_devices: int = 3
     fraud_window: tuple = ("2026-05-03", "2026-05-06")
+    fraud_channel: str = "feed_ads"             # the ring signs up through feed ads …
+    fraud_device_type: str = "android"          # … on Android phones
+    fraud_main_device_share: float = 0.6        # the ring's main phone holds this share of
+    #                                             its accounts, the other phones the rest
+    #                                             evenly; each order goes out via any ring IP
+    fraud_order_gmv: tuple = (29.0, 36.0)       # CNY: just above the coupon's minimum
     new_user_coupon: str = "NEW20"
+    new_user_discount: float = 20.0             # CNY off …
+    new_user_coupon_min: float = 29.0           # … an order of at least this GMV …
+    new_user_coupon_use: float = 0.6            # … taken by this share of first-week buyers
+    other_device_share: float = 0.1             # orders from a user's second device
+    other_ip_share: float = 0.15                # orders from another network
+    ab_experiment: str = "checkout_button"
     ab_window: tuple = ("2026-04-01", "2026-05-12")
+    ab_share_b: float = 0.5
     ab_min_tenure_days: int = 7                # the test targets returning users
     ab_rate_a: float = 0.165                    # share ordering during the test, as
     ab_rate_b: float = 0.20                     # measured at 100k users (the targets)
     ab_purchase_mult: float = 2.0               # on non-refill purchases; gives rate_b
-    srm_share_b: float = 0.465                  # coupon_banner: intended 0.5
+    srm_experiment: str = "coupon_banner"
+    srm_window: tuple = ("2026-05-15", "2026-05-31")
+    srm_share_b: float = 0.465                  # intended 0.5
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from opshelpers import synth
+from opshelpers import activity, synth
 
 DAY = pd.Timedelta(days=1)
 
@@ -283,6 +283,28 @@ def test_618_phases_lift_gmv(t, truths):
     assert set(campaigns.phase) >= {"warmup", "burst", "tail"}
 
 
+def _618_lifts(t) -> pd.Series:
+    """Each phase's GMV lift over the 21 days before the warm-up, as 05_activity reports it."""
+    rep = activity.phase_report(t["orders"], t["campaigns"], t["events"],
+                                ["618_warmup", "618_burst", "618_tail"])
+    return rep.set_index("phase")["lift"]
+
+
+def test_618_phase_lifts_are_the_planted_ones(t, truths):
+    # the sample: a phase's lift varies by about ±0.07 between draws of 16,000 users
+    for phase, (_, _, lift) in truths.planted["activity"]["phases_618"].items():
+        assert _618_lifts(t)[phase] == pytest.approx(lift - 1, abs=0.15), phase
+
+
+@pytest.mark.xdist_group("big_company")      # one worker builds the big company once
+def test_618_phase_lifts_are_planted_at_scale(big):
+    # the lift includes the business's growth since the baseline (0.52 for a planted
+    # 0.30 tail before the generator accounted for it)
+    t, truths = big
+    for phase, (_, _, lift) in truths.planted["activity"]["phases_618"].items():
+        assert _618_lifts(t)[phase] == pytest.approx(lift - 1, abs=0.05), phase
+
+
 def test_fraud_ring_shares_three_devices(t, truths):
     o = t["orders"][t["orders"].user_id.isin(truths.fraud_user_ids)]
     assert len(truths.fraud_user_ids) == 40
@@ -312,10 +334,17 @@ def test_checkout_ab_lift_on_the_sample(t, truths):
     assert diff > 0 and abs(diff - planted) < 1.96 * se    # the CI covers the planted lift
 
 
-def test_checkout_ab_lift_is_planted_at_scale():
-    big, truths = synth.generate(seed=21, n_users=100_000)
+@pytest.fixture(scope="module")
+def big():
+    """A company five times the sample's size: planted effects with little sampling noise."""
+    return synth.generate(seed=21, n_users=100_000)
+
+
+@pytest.mark.xdist_group("big_company")
+def test_checkout_ab_lift_is_planted_at_scale(big):
+    t, truths = big
     af = truths.planted["activity"]
-    rate = _checkout_conversion(big, truths)
+    rate = _checkout_conversion(t, truths)
     assert rate.loc["A", "mean"] == pytest.approx(af["ab_rate_a"], abs=0.01)
     assert rate.loc["B", "mean"] - rate.loc["A", "mean"] == pytest.approx(
         af["ab_rate_b"] - af["ab_rate_a"], abs=0.012)
