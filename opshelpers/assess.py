@@ -1,5 +1,6 @@
 """Hiring exercises: per-candidate data, hidden answers, autograding in a sandboxed run.
 
+    opshelpers assess secret   --out key.txt
     opshelpers assess new      --exercise growth_analyst --candidate c042 --secret key.txt --out out/
     opshelpers assess solution --exercise growth_analyst --candidate c042 --secret key.txt --out out/
     opshelpers assess grade    out/growth_analyst_c042/exercise.ipynb --candidate c042 --secret key.txt
@@ -8,14 +9,16 @@
 Each candidate's data comes from `synth.generate` with a seed and scenario variations
 derived from HMAC-SHA256(secret, exercise:candidate): different numbers, dates and the
 channel that breaks, so answers cannot be shared. The package holds the notebook and
-the data only; a keyed fingerprint in the notebook lets grading detect a wrong secret
-or candidate id without revealing anything.
+the data only; a fingerprint in the notebook (scrypt of the secret, so it cannot be
+used to guess the secret offline) lets grading detect a wrong secret or candidate id. A
+secret is at least 16 bytes; `assess secret` writes a random 32-byte one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import json
 import os
 import shutil
@@ -36,7 +39,10 @@ from . import synth
 from .scenario import Scenario
 from .render import page
 
-__all__ = ["EXERCISES", "derive", "new_package", "solution_package", "grade", "grade_batch"]
+MIN_SECRET_BYTES = 16
+
+__all__ = ["EXERCISES", "derive", "new_secret", "new_package", "solution_package", "grade",
+           "grade_batch"]
 
 N_USERS = 4000            # candidate datasets: big enough for the facts, fast to grade
 DROP_CHANNELS = ("xiaohongshu", "seo", "kol", "sem")
@@ -226,9 +232,9 @@ def _read_secret(secret: str | bytes | Path) -> bytes:
         data = Path(secret).read_bytes().strip()
     else:
         data = secret.encode() if isinstance(secret, str) else bytes(secret)
-    if len(data) < 8:
-        raise ValueError("the secret must be at least 8 bytes (use a file with a long "
-                         "random string: python -c 'import secrets; print(secrets.token_hex())')")
+    if len(data) < MIN_SECRET_BYTES:
+        raise ValueError(f"the secret must be at least {MIN_SECRET_BYTES} bytes; make a random "
+                         "one with: opshelpers assess secret --out key.txt")
     return data
 
 
@@ -241,7 +247,8 @@ def _check_ids(exercise: str, candidate: str) -> Exercise:
 
 
 def derive(secret, exercise: str, candidate: str) -> tuple[int, Scenario, str]:
-    """(seed, scenario, fingerprint) for one candidate; all from HMAC(secret, …)."""
+    """(seed, scenario, fingerprint) for one candidate: seed and scenario from
+    HMAC(secret, …), the fingerprint from scrypt(secret, …)."""
     _check_ids(exercise, candidate)
     key = _read_secret(secret)
     digest = hmac.new(key, f"{exercise}:{candidate}".encode(), hashlib.sha256).digest()
@@ -255,9 +262,21 @@ def derive(secret, exercise: str, candidate: str) -> tuple[int, Scenario, str]:
                  "landing_page_b_lift": float(rng.uniform(1.15, 1.35))},
         users={"k_factor": float(rng.uniform(0.22, 0.36))},
         content={"number_title_ctr_lift": float(rng.uniform(1.2, 1.45))})
-    fingerprint = hmac.new(key, f"fingerprint:{exercise}:{candidate}".encode(),
-                           hashlib.sha256).hexdigest()[:16]
+    # the fingerprint is shown to the candidate: a slow KDF makes guessing a human-chosen
+    # secret from it offline impractical (each guess costs ~0.1 s and 16 MiB)
+    fingerprint = hashlib.scrypt(key, salt=f"opslab-fingerprint:{exercise}:{candidate}".encode(),
+                                 n=2 ** 14, r=8, p=1, dklen=16).hex()
     return seed, scenario, fingerprint
+
+
+def new_secret(path: str | Path) -> Path:
+    """Write a new random 32-byte secret (hex) to `path`, readable by its owner only;
+    an existing file is never overwritten."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    return path
 
 
 def _tables(secret, exercise: str, candidate: str) -> dict[str, pd.DataFrame]:
@@ -359,10 +378,15 @@ print(json.dumps(errors))
 
 
 def grade(submission: str | Path, candidate: str, secret, exercise: str | None = None,
-          cell_timeout: int = 60, total_timeout: int = 300, out: str | Path | None = None
-          ) -> dict:
-    """Grade one submitted notebook; returns the report dict (and writes it if `out`)."""
+          cell_timeout: int = 60, total_timeout: int = 300, out: str | Path | None = None,
+          unverified: bool = False) -> dict:
+    """Grade one submitted notebook; returns the report dict (and writes it if `out`).
+
+    `report["fatal"]` says why nothing could be graded (missing or unreadable file,
+    missing fingerprint unless `unverified`)."""
     submission = Path(submission)
+    if not submission.is_file():
+        raise FileNotFoundError(f"no submission at {submission}")
     started = time.perf_counter()
     report: dict = {"candidate": candidate, "submission": str(submission), "problems": []}
     try:
@@ -376,9 +400,16 @@ def grade(submission: str | Path, candidate: str, secret, exercise: str | None =
         return _finish(report, exercise, None, {}, started, out,
                        "cannot tell which exercise this is: pass --exercise")
     _, _, fingerprint = derive(secret, exercise, candidate)
-    if meta.get("fingerprint") and meta["fingerprint"] != fingerprint:
-        raise ValueError("this notebook was not generated for this candidate with this "
-                         "secret: check --candidate and --secret")
+    if meta.get("fingerprint") != fingerprint:
+        if meta.get("fingerprint"):
+            raise ValueError("this notebook was not generated for this candidate with this "
+                             "secret: check --candidate and --secret")
+        if not unverified:
+            return _finish(report, exercise, None, {}, started, out,
+                           "the notebook's fingerprint is missing, so it cannot be shown to "
+                           "be this candidate's exercise: not graded (pass "
+                           "--accept-unverified to grade it anyway)")
+        report["problems"].append("fingerprint missing: graded at the manager's request")
     ex = EXERCISES[exercise]
     expected = expected_answers(secret, exercise, candidate)
     names = [t.qid for t in ex.tasks]
@@ -442,6 +473,7 @@ def _score(task: Task, expected, given) -> tuple[float, str]:
 
 def _finish(report, exercise, expected, given, started, out, fatal: str | None = None):
     rows = []
+    report["fatal"] = fatal
     if fatal:
         report["problems"].append(fatal)
     if exercise in EXERCISES and expected is not None:

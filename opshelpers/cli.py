@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 
     asp = sub.add_parser("assess", help="hiring exercises: create, solve, grade")
     asub = asp.add_subparsers(dest="action", required=True)
+    k = asub.add_parser("secret", help="write a new random secret (32 bytes) to a file")
+    k.add_argument("--out", required=True, type=Path)
     for name in ("new", "solution"):
         p = asub.add_parser(name, help=f"{name} package for one candidate")
         p.add_argument("--exercise", required=True)
@@ -108,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--exercise")
     g.add_argument("--out", type=Path, default=Path("reports"))
     g.add_argument("--timeout", type=int, default=300, help="seconds for the whole notebook")
+    g.add_argument("--accept-unverified", action="store_true",
+                   help="grade a notebook whose fingerprint is missing (the report says so)")
     b = asub.add_parser("batch", help="grade a folder of <candidate>.ipynb into one CSV")
     b.add_argument("folder", type=Path)
     b.add_argument("--exercise", required=True)
@@ -129,6 +133,14 @@ def main(argv: list[str] | None = None) -> int:
 def _assess(args) -> int:
     from . import assess
 
+    if args.action == "secret":
+        try:
+            print(f"wrote a new secret to {assess.new_secret(args.out)}; keep it private")
+        except FileExistsError:
+            print(f"opshelpers: {args.out} exists; a secret is never overwritten",
+                  file=sys.stderr)
+            return 2
+        return 0
     if not args.secret.is_file():
         print(f"opshelpers: secret file {args.secret} not found", file=sys.stderr)
         return 2
@@ -139,15 +151,17 @@ def _assess(args) -> int:
         elif args.action == "grade":
             r = assess.grade(args.submission, args.candidate, args.secret,
                              exercise=args.exercise, total_timeout=args.timeout,
-                             out=args.out)
+                             out=args.out, unverified=args.accept_unverified)
             print(f"{r['candidate']}: {r['score']:.0%} in {r['seconds']} s; report in "
                   f"{args.out}")
             for p in r["problems"]:
                 print(f"  problem: {p}")
+            if r["fatal"]:
+                return 2
         else:
             table = assess.grade_batch(args.folder, args.exercise, args.secret, args.out)
             print(f"graded {len(table)} notebook(s) into {args.out}")
-    except (KeyError, ValueError) as err:
+    except (KeyError, ValueError, FileNotFoundError) as err:
         print(f"opshelpers: {err}", file=sys.stderr)
         return 2
     return 0

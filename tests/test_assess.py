@@ -133,8 +133,9 @@ def test_secret_and_ids_are_checked(packages, tmp_path):
     _, _, _, solution = packages
     with pytest.raises(ValueError, match="not generated for this candidate with this secret"):
         assess.grade(solution / "exercise.ipynb", "c001", "another-secret-123456")
-    with pytest.raises(ValueError, match="at least 8 bytes"):
-        assess.derive("short", "junior_ops", "c001")
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        assess.derive("fifteen-bytes-x", "junior_ops", "c001")
+    assert assess.derive("sixteen-bytes-xx", "junior_ops", "c001")       # exactly 16 is enough
     with pytest.raises(KeyError, match="unknown exercise"):
         assess.derive(SECRET, "senior_ops", "c001")
     with pytest.raises(ValueError, match="must be letters, digits"):
@@ -164,3 +165,47 @@ def test_generator_accepts_the_candidate_scenarios():
     _, scenario, _ = assess.derive(SECRET, "growth_analyst", "c004")
     tables, _ = synth.generate(scenario, seed=1, n_users=1500)
     assert len(tables["users"]) > 1000
+
+
+def test_new_secrets_are_random_private_and_never_overwritten(tmp_path, capsys):
+    import stat
+
+    assert main(["assess", "secret", "--out", str(tmp_path / "k1.txt")]) == 0
+    assert main(["assess", "secret", "--out", str(tmp_path / "k2.txt")]) == 0
+    k1, k2 = ((tmp_path / f"k{i}.txt").read_text().strip() for i in (1, 2))
+    assert len(bytes.fromhex(k1)) == 32 and k1 != k2
+    assert stat.S_IMODE((tmp_path / "k1.txt").stat().st_mode) == 0o600
+    assert main(["assess", "secret", "--out", str(tmp_path / "k1.txt")]) == 2
+    assert "never overwritten" in capsys.readouterr().err
+    assert (tmp_path / "k1.txt").read_text().strip() == k1
+
+
+def test_the_fingerprint_is_a_slow_kdf_not_an_hmac():
+    import hashlib
+    import hmac
+
+    _, _, fingerprint = assess.derive(SECRET, "junior_ops", "c001")
+    slow = hashlib.scrypt(SECRET.encode(), salt=b"opslab-fingerprint:junior_ops:c001",
+                          n=2 ** 14, r=8, p=1, dklen=16).hex()
+    fast = hmac.new(SECRET.encode(), b"fingerprint:junior_ops:c001", hashlib.sha256)
+    assert fingerprint == slow and fast.hexdigest()[:16] not in fingerprint
+
+
+def test_a_missing_fingerprint_or_file_is_reported_not_graded(packages, tmp_path, capsys):
+    out, key, _, solution = packages
+    nb = nbformat.read(solution / "exercise.ipynb", as_version=4)
+    del nb.metadata["opslab"]["fingerprint"]
+    stripped = tmp_path / "stripped.ipynb"
+    nbformat.write(nb, stripped)
+    r = assess.grade(stripped, "c001", key)
+    assert r["score"] == 0.0 and r["fatal"].startswith("the notebook's fingerprint is missing")
+    assert main(["assess", "grade", str(stripped), "--candidate", "c001", "--secret", str(key),
+                 "--out", str(tmp_path / "rep")]) == 2
+    anyway = assess.grade(stripped, "c001", key, unverified=True)
+    assert anyway["score"] == 1.0 and anyway["fatal"] is None
+    assert "fingerprint missing: graded at the manager's request" in anyway["problems"]
+    with pytest.raises(FileNotFoundError, match="no submission at"):
+        assess.grade(tmp_path / "nope.ipynb", "c001", key)
+    assert main(["assess", "grade", str(tmp_path / "nope.ipynb"), "--candidate", "c001",
+                 "--secret", str(key)]) == 2
+    assert "no submission at" in capsys.readouterr().err
