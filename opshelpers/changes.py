@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["rate_change", "level_change", "MIN_PERMUTATIONS"]
+__all__ = ["rate_change", "rate_changes", "level_change", "MIN_PERMUTATIONS"]
 
 MIN_PERMUTATIONS = 19   # fewer shuffles cannot give a p-value below 0.05
 
@@ -96,6 +96,27 @@ def rate_change(successes: pd.Series, trials: pd.Series, min_days: int = 14,
             f"{trials_name}_before": int(n[:k].sum()),
             f"{trials_name}_after": int(n[k:].sum()),
             "lr_stat": stat, "p_value": p, "significant": p < alpha}
+
+
+def rate_changes(rows: pd.DataFrame, group: str, metric: str, time: str,
+                 min_days: int = 14, permutations: int = 199, alpha: float = 0.01,
+                 seed: int = 0, trials_name: str = "trials") -> pd.DataFrame:
+    """`rate_change` for each `group` of `rows` (one row per trial, `metric` 0/1), on its
+    daily counts: one row per group with at least 2 × `min_days` days, significant and
+    strongest first."""
+    daily = (rows.assign(day=rows[time].dt.normalize())
+             .groupby([group, "day"], observed=True)[metric].agg(["sum", "size"]))
+    found = []
+    for name, d in daily.groupby(level=0, observed=True):
+        d = d.droplevel(0)
+        d = d[d["size"] > 0]
+        if len(d) >= 2 * min_days:
+            found.append({group: name, **rate_change(d["sum"], d["size"], min_days,
+                                                     permutations, alpha, seed, trials_name)})
+    if not found:
+        raise ValueError(f"no {group} has ≥ {2 * min_days} days with rows; lower min_days")
+    return pd.DataFrame(found).sort_values(["significant", "lr_stat"], ascending=False,
+                                           ignore_index=True)
 
 
 def level_change(series: pd.Series, min_days: int = 14, permutations: int = 199,

@@ -14,7 +14,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from . import arrays
-from .changes import rate_change
+from .changes import rate_changes
 from .io import load_word_list
 from .metrics import add_rate, ratio, require
 from .quality import SchemaError
@@ -382,7 +382,7 @@ def theme_surge(tagged: pd.DataFrame, time: str = "created_time", min_days: int 
                 seed: int = 0, rising_only: bool = True) -> pd.DataFrame:
     """Per theme, the day its share of feedback changed most, with a permutation p-value.
 
-    The change-point scan (`changes.rate_change`) on "does this feedback mention the
+    The change-point scan (`changes.rate_changes`) on "does this feedback mention the
     theme". Shares add up to one, so when one theme surges the others fall;
     `rising_only` keeps the themes whose share went up.
     """
@@ -392,16 +392,8 @@ def theme_surge(tagged: pd.DataFrame, time: str = "created_time", min_days: int 
     long = pd.concat([pd.DataFrame({"theme": c.removeprefix("theme_"), time: tagged[time],
                                     "mentioned": tagged[c].to_numpy()}) for c in cols],
                      ignore_index=True)
-    day = long[time].dt.normalize()
-    rows = [{"theme": theme, **rate_change(d.groupby(day[d.index])["mentioned"].sum(),
-                                           d.groupby(day[d.index]).size(), min_days,
-                                           seed=seed, trials_name="feedback")}
-            for theme, d in long.groupby("theme", sort=False)
-            if day[d.index].nunique() >= 2 * min_days]
-    out = pd.DataFrame(rows)
-    if out.empty:
-        raise ValueError(f"no theme has ≥ {2 * min_days} days of feedback; lower min_days")
-    out = out.sort_values(["significant", "lr_stat"], ascending=False, ignore_index=True)
+    out = rate_changes(long, "theme", "mentioned", time, min_days, seed=seed,
+                       trials_name="feedback")
     return out[out["change"] > 0].reset_index(drop=True) if rising_only else out
 
 

@@ -15,7 +15,7 @@ import statsmodels.api as sm
 from scipy import optimize
 
 from . import arrays
-from .changes import rate_change
+from .changes import rate_changes
 from .compat import renamed
 from .metrics import add_rate, ratio, require, two_proportions
 from .i18n import t
@@ -133,27 +133,15 @@ def conversion_drop(visits: pd.DataFrame, group: str = "channel",
                     min_days: int = 14, permutations: int = 199, alpha: float = 0.01,
                     seed: int = 0, trials_name: str = "visits") -> pd.DataFrame:
     """Find, per group, the day its conversion rate (mean of the 0/1 `metric`) changed
-    most, and whether it is real: `changes.rate_change` on each group's daily counts
+    most, and whether it is real: `changes.rate_changes` on each group's daily counts
     (the binomial likelihood ratio of the best split day, with a permutation p-value:
     searching many days makes a plain z-test far too optimistic).
 
     Taught in 01_traffic §Why did one channel's conversion fall?
     """
     require(visits, [group, metric, time], "conversion_drop")
-    daily = (visits.assign(day=visits[time].dt.normalize())
-             .groupby([group, "day"], observed=True)[metric].agg(["sum", "size"]))
-    rows = []
-    for name, d in daily.groupby(level=0, observed=True):
-        d = d.droplevel(0)
-        d = d[d["size"] > 0]
-        if len(d) < 2 * min_days:
-            continue
-        rows.append({group: name, **rate_change(d["sum"], d["size"], min_days, permutations,
-                                                alpha, seed, trials_name)})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        raise ValueError(f"no {group} has ≥ {2 * min_days} days with rows; lower min_days")
-    return out.sort_values(["significant", "lr_stat"], ascending=False, ignore_index=True)
+    return rate_changes(visits, group, metric, time, min_days, permutations, alpha, seed,
+                        trials_name)
 
 
 def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
