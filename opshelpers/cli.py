@@ -103,20 +103,34 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--candidate", required=True)
         p.add_argument("--secret", required=True, type=Path, help="file with the secret")
         p.add_argument("--out", required=True, type=Path)
-    g = asub.add_parser("grade", help="grade one submitted notebook")
+    g = asub.add_parser("grade", help="grade one submitted notebook (in a sandbox)")
     g.add_argument("submission", type=Path)
     g.add_argument("--candidate", required=True)
     g.add_argument("--secret", required=True, type=Path)
     g.add_argument("--exercise")
     g.add_argument("--out", type=Path, default=Path("reports"))
-    g.add_argument("--timeout", type=int, default=300, help="seconds for the whole notebook")
     g.add_argument("--accept-unverified", action="store_true",
                    help="grade a notebook whose fingerprint is missing (the report says so)")
     b = asub.add_parser("batch", help="grade a folder of <candidate>.ipynb into one CSV")
     b.add_argument("folder", type=Path)
     b.add_argument("--exercise", required=True)
     b.add_argument("--secret", required=True, type=Path)
-    b.add_argument("--out", required=True, type=Path)
+    b.add_argument("--out", required=True, type=Path, help="the CSV; reports go beside it")
+    b.add_argument("-j", "--jobs", type=int, default=1, help="gradings run in parallel")
+    for p in asub.choices.values():
+        if p.prog.split()[-1] == "secret":
+            continue
+        p.add_argument("--bank", type=Path, help="your private question bank (file or folder); "
+                       "without it: the public demo bank")
+        p.add_argument("--lang", choices=("zh", "en"), default=None,
+                       help="language of the notebook or report (default: zh)")
+    for p in (g, b):
+        p.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell")
+        p.add_argument("--timeout", type=float, default=600, help="seconds per notebook")
+        p.add_argument("--memory-mb", type=int, default=3072, help="memory per process")
+        p.add_argument("--without-sandbox", action="store_true",
+                       help="run candidate code unsandboxed: it can read and write your files "
+                       "(the report says so); only when bubblewrap cannot be installed")
 
     args = parser.parse_args(argv)
     if args.command == "data":
@@ -131,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _assess(args) -> int:
-    from . import assess
+    from . import assess, sandbox
 
     if args.action == "secret":
         try:
@@ -147,20 +161,33 @@ def _assess(args) -> int:
     try:
         if args.action in ("new", "solution"):
             make = assess.new_package if args.action == "new" else assess.solution_package
-            print(f"wrote {make(args.exercise, args.candidate, args.secret, args.out)}")
-        elif args.action == "grade":
+            print(f"wrote {make(args.exercise, args.candidate, args.secret, args.out, args.bank, args.lang)}")
+            return 0
+        limits = sandbox.Limits(cell_timeout=args.cell_timeout, total_timeout=args.timeout,
+                                memory_mb=args.memory_mb)
+        common = dict(bank=args.bank, limits=limits, use_sandbox=not args.without_sandbox,
+                      lang=args.lang)
+        if args.action == "grade":
             r = assess.grade(args.submission, args.candidate, args.secret,
-                             exercise=args.exercise, total_timeout=args.timeout,
-                             out=args.out, unverified=args.accept_unverified)
-            print(f"{r['candidate']}: {r['score']:.0%} in {r['seconds']} s; report in "
+                             exercise=args.exercise, out=args.out,
+                             unverified=args.accept_unverified, **common)
+            print(f"{r['candidate']}: {r['score']:.0%} in {r['seconds']:.1f} s; report in "
                   f"{args.out}")
             for p in r["problems"]:
                 print(f"  problem: {p}")
             if r["fatal"]:
                 return 2
         else:
-            table = assess.grade_batch(args.folder, args.exercise, args.secret, args.out)
-            print(f"graded {len(table)} notebook(s) into {args.out}")
+            table = assess.grade_batch(args.folder, args.exercise, args.secret, args.out,
+                                       jobs=args.jobs, progress=True, **common)
+            failed = int(table["score"].isna().sum())
+            print(f"graded {len(table)} notebook(s) into {args.out}"
+                  + (f"; {failed} could not be graded (see the problems column)" if failed else ""))
+    except sandbox.SandboxUnavailable as err:
+        print(f"opshelpers: no grading sandbox: {err}. Candidate code is untrusted; to grade "
+              "without a sandbox anyway, pass --without-sandbox (the report says so).",
+              file=sys.stderr)
+        return 2
     except (KeyError, ValueError, FileNotFoundError) as err:
         print(f"opshelpers: {err}", file=sys.stderr)
         return 2
