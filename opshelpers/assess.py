@@ -365,6 +365,7 @@ def _grade(data: bytes, source: str, candidate: str, secret, exercise, exercises
         return fatal("assess.problem.unknown_exercise", known=", ".join(exercises))
     ex = exercises[exercise]
     report["public_bank"] = ex.public
+    report["title"] = ex.title_text(lang)
     _, _, fingerprint = derive(secret, exercise, candidate)
     given_print = meta.get("fingerprint")
     if not given_print:
@@ -434,9 +435,11 @@ def _check_sandbox(secret, bank) -> None:
 
 def _open_answer(nb, qid: str) -> str:
     """The candidate's markdown answer to an open question (the cells tagged for it)."""
+    placeholders = {t("assess.notebook.open_answer", lang) for lang in ("zh", "en")}
     texts = [c.source for c in nb.cells if c.cell_type == "markdown"
              and isinstance(c.metadata.get("opslab"), dict)
-             and c.metadata["opslab"].get("answer") == qid]
+             and c.metadata["opslab"].get("answer") == qid
+             and c.source.strip() not in placeholders]
     return "\n\n".join(texts)[:20_000]
 
 
@@ -488,7 +491,8 @@ def _header(report: dict, manager: bool) -> dict:
         notes.append(t("assess.report.sandboxed", lang))
     if report["public_bank"] and manager:
         notes.append(t("assess.report.demo_bank", lang))
-    return {"title": t("assess.report.title", lang, exercise=report["exercise"],
+    return {"title": t("assess.report.title", lang,
+                       exercise=report.get("title") or report["exercise"],
                        candidate=report["candidate"]),
             "score": t("assess.report.score", lang, points=report["points"],
                        max=report["max_points"], share=report["score"],

@@ -127,29 +127,34 @@ def test_demo_bank_grades_its_own_solutions_100_percent(tmp_path):
 
 
 # ------------------------------------------------------------------ fairness
-def test_every_expected_answer_follows_from_the_candidates_data():
-    """30 candidates × the demo bank: each posed answer equals an independent
-    computation (DuckDB SQL, scipy, a hand-written scan); each choice beats its
-    runner-up by more than its margin, and an unposed one does not."""
+# 30 candidates × the demo bank: each posed answer equals an independent computation
+# (DuckDB SQL, scipy, a scan written here afresh); each choice beats its runner-up by
+# more than its margin, and an unposed one does not.
+FAIR_CANDIDATES = [f"f{i:02d}" for i in range(30)]
+
+
+def _candidates(exercise: str):
+    """(candidate, expected answers, tables, DuckDB connection) for each fairness id."""
     import duckdb
+
+    ex = bank.load()[exercise]
+    for cand in FAIR_CANDIDATES:
+        tables = assess._tables(SECRET, ex, cand)
+        expected = assess.expected_answers(SECRET, exercise, cand, tables=tables)
+        con = duckdb.connect()
+        for name, df in tables.items():
+            con.register(name, df)
+        yield cand, expected, tables, con
+        con.close()
+
+
+def test_growth_answers_follow_from_each_candidates_data():
     import numpy as np
     from scipy import stats
 
-    from opshelpers import assess as A
-
-    demo = bank.load()
-    ex_g, ex_j, ex_c = demo["growth_analyst"], demo["junior_ops"], demo["content_ops"]
-    posed = {"q1_drop_channel": 0, "q7_srm_test": 0, "q6_top_channel": 0}
+    posed = {"q1_drop_channel": 0, "q7_srm_test": 0}
     srm_answers = set()
-    for i in range(30):
-        cand = f"f{i:02d}"
-        # one dataset per candidate serves all three exercises' checks (the derivation
-        # differs per exercise; the growth one is the richest)
-        tg = A._tables(SECRET, ex_g, cand)
-        eg = assess.expected_answers(SECRET, "growth_analyst", cand, tables=tg)
-        con = duckdb.connect()
-        for name, df in tg.items():
-            con.register(name, df)
+    for cand, eg, tg, con in _candidates("growth_analyst"):
         q = lambda sql: con.execute(sql).fetchone()       # noqa: E731
         # the drop: a binomial likelihood-ratio scan per channel, written here afresh
         v = tg["visits"][tg["visits"]["landing_page"] != "lp_invite"]
@@ -211,14 +216,14 @@ def test_every_expected_answer_follows_from_the_candidates_data():
             flagged = [k for k, x in p.items() if x < 0.002]
             assert (flagged == [srm]) if srm != "none" else not flagged, (cand, p, srm)
             assert all(x > 0.005 for k, x in p.items() if k != srm), (cand, p)
-        con.close()
+    # the questions are posed often enough to be worth asking, and "none" does occur
+    assert posed["q1_drop_channel"] >= 25 and posed["q7_srm_test"] >= 20
+    assert {"none", "checkout_button", "coupon_banner"} <= srm_answers
 
-        # junior_ops and content_ops on their own data
-        tj = A._tables(SECRET, ex_j, cand)
-        ej = assess.expected_answers(SECRET, "junior_ops", cand, tables=tj)
-        con = duckdb.connect()
-        for name, df in tj.items():
-            con.register(name, df)
+
+def test_junior_answers_follow_from_each_candidates_data():
+    top_posed = 0
+    for cand, ej, tj, con in _candidates("junior_ops"):
         q = lambda sql: con.execute(sql).fetchone()       # noqa: E731
         assert ej["q1_uv"] == q("SELECT count(DISTINCT visitor_id) FROM visits")[0]
         assert ej["q2_pv"] == q("SELECT sum(pageviews) FROM visits")[0]
@@ -237,17 +242,16 @@ def test_every_expected_answer_follows_from_the_candidates_data():
         if isinstance(ej["q6_top_channel"], NotPosed):
             assert counts[0][1] == counts[1][1]
         else:
-            posed["q6_top_channel"] += 1
+            top_posed += 1
             assert ej["q6_top_channel"] == counts[0][0] and counts[0][1] > counts[1][1]
         assert ej["q7_march_buyers"] == q("SELECT count(DISTINCT user_id) FROM orders "
                                           "WHERE month(order_time) = 3")[0]
-        con.close()
+    assert top_posed >= 25
 
-        tc = A._tables(SECRET, ex_c, cand)
-        ec = assess.expected_answers(SECRET, "content_ops", cand, tables=tc)
+
+def test_content_answers_follow_from_each_candidates_data():
+    for cand, ec, tc, con in _candidates("content_ops"):
         posts = tc["posts"]
-        con = duckdb.connect()
-        con.register("posts", posts)
         q = lambda sql: con.execute(sql).fetchone()       # noqa: E731
         gap = q("""SELECT avg(completion_rate) FILTER (WHERE hour(publish_time) IN (20, 21))
                    - avg(completion_rate) FILTER (WHERE hour(publish_time) NOT IN (20, 21))
@@ -283,11 +287,6 @@ def test_every_expected_answer_follows_from_the_candidates_data():
         if not isinstance(ec["q6_competitor"], NotPosed):
             assert ec["q6_competitor"] == follows[0][0]
             assert follows[0][1] - follows[1][1] > 0.05 * follows[0][2]
-        con.close()
-    # the questions are posed often enough to be worth asking, and "none" does occur
-    assert posed["q1_drop_channel"] >= 25 and posed["q7_srm_test"] >= 20
-    assert posed["q6_top_channel"] >= 25
-    assert {"none", "checkout_button", "coupon_banner"} <= srm_answers
 
 
 # ------------------------------------------------------------------ scoring
@@ -354,6 +353,19 @@ def test_partial_credit_mistakes_and_cell_errors(world):
     assert pts["q1_uv"] == 1.0
 
 
+WALK = '''
+def files_outside_system():
+    """(folder, file name) of every file but the system's and the Python environment's."""
+    import os, sys
+    skip = ("/proc", "/dev", "/sys", "/usr", "/lib", "/bin", "/sbin", sys.prefix,
+            sys.base_prefix, os.path.realpath(sys.base_prefix))
+    for root, dirs, files in os.walk("/"):
+        if root.startswith(skip) and root != "/":
+            dirs[:] = []
+            continue
+        for f in files:
+            yield root, f
+'''
 ATTACKS = {
     # each ends by setting q_probe: "sealed" when the attack found nothing
     "secret_hunt": '''
@@ -367,15 +379,9 @@ for pid in os.listdir("/proc"):
             continue
         if "secret" in text or "{key}" in text or "private_bank" in text:
             loot.append(text[:200])
-import sys
-skip = ("/proc", "/dev", "/sys", "/usr", "/lib", "/bin", "/sbin", sys.prefix, sys.base_prefix,
-        os.path.realpath(sys.base_prefix))
-for root, dirs, files in os.walk("/"):
-    if root.startswith(skip) and root != "/":
-        dirs[:] = []
-        continue
-    loot += [os.path.join(root, f) for f in files if f.endswith((".txt", ".key", ".pem"))
-             or ("bank" in f and "/opshelpers" not in root)]     # the package's are public
+for root, f in files_outside_system():
+    if f.endswith((".txt", ".key", ".pem")) or ("bank" in f and "/opshelpers" not in root):
+        loot.append(os.path.join(root, f))                # the package's banks are public
 for path in ["{key}", "{bank}"]:
     if os.path.exists(path):
         loot.append(path)
@@ -447,22 +453,16 @@ if os.fork() == 0:
 q_probe = "sealed"
 ''',
     "scan": '''
-import os, sys
+import os
 hits = []
-skip = ("/proc", "/dev", "/sys", "/usr", "/lib", "/bin", "/sbin", sys.prefix, sys.base_prefix,
-        os.path.realpath(sys.base_prefix))
-for root, dirs, files in os.walk("/"):
-    if root.startswith(skip) and root != "/":
-        dirs[:] = []
-        continue
-    for f in files:
-        path = os.path.join(root, f)
-        try:
-            if f.endswith(".py") and os.path.getsize(path) < 1_000_000 and \
-                    b"{marker}" in open(path, "rb").read():
-                hits.append(path)
-        except OSError:
-            pass
+for root, f in files_outside_system():
+    path = os.path.join(root, f)
+    try:
+        if f.endswith(".py") and os.path.getsize(path) < 1_000_000 and \
+                b"{marker}" in open(path, "rb").read():
+            hits.append(path)
+    except OSError:
+        pass
 q_probe = "sealed" if not hits else ("breached " + " ".join(hits))[:400]
 ''',
     "shadow": '''
@@ -606,7 +606,7 @@ def _fill(code: str, fill: dict, probe: bool = True) -> str:
     """The attack with its paths filled in; an attack that must report marks itself
     unfinished first, so one that times out cannot pass for sealed."""
     if probe:
-        code = 'q_probe = "unfinished"\n' + code
+        code = 'q_probe = "unfinished"\n' + WALK + code
     for k, v in fill.items():
         code = code.replace("{" + k + "}", str(v))
     return code
