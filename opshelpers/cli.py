@@ -188,7 +188,7 @@ def _assess(args) -> int:
               "without a sandbox anyway, pass --without-sandbox (the report says so).",
               file=sys.stderr)
         return 2
-    except (KeyError, ValueError, FileNotFoundError) as err:
+    except (KeyError, ValueError, FileNotFoundError, ModuleNotFoundError) as err:
         print(f"opshelpers: {err}", file=sys.stderr)
         return 2
     return 0

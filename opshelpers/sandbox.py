@@ -179,6 +179,11 @@ def run_notebook(notebook: bytes, data: dict[str, Path], names: list[str], limit
     bubblewrap does not work."""
     if sandbox and (why := available()):
         raise SandboxUnavailable(why)
+    import importlib.util
+
+    if importlib.util.find_spec("ipykernel") is None:
+        raise ModuleNotFoundError("grading runs notebooks in a Jupyter kernel: install it with "
+                                  "pip install 'opshelpers[hiring]'")
     started = time.perf_counter()
     root = os.geteuid() == 0
     with tempfile.TemporaryDirectory(prefix="opslab-grade-") as tmp:
