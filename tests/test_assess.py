@@ -359,7 +359,7 @@ def files_outside_system():
     import os, sys
     skip = ("/proc", "/dev", "/sys", "/usr", "/lib", "/bin", "/sbin", sys.prefix,
             sys.base_prefix, os.path.realpath(sys.base_prefix))
-    for root, dirs, files in os.walk("/"):
+    for root, dirs, files in os.walk("{walk_root}"):
         if root.startswith(skip) and root != "/":
             dirs[:] = []
             continue
@@ -439,7 +439,7 @@ if os.fork() == 0:
     os.setsid()
     import time
     for _ in range(60):
-        for root, dirs, files in os.walk("/"):
+        for root, dirs, files in os.walk("{walk_root}"):
             if root.startswith(("/proc", "/usr", "/lib")):
                 dirs[:] = []
             for f in files:
@@ -527,7 +527,8 @@ def test_red_team_batch(world, tmp_path):
                 pass
     threading.Thread(target=listen, daemon=True).start()
     fill = {"key": world["key"], "bank": world["bank"], "manager": manager,
-            "outside": outside, "port": server.getsockname()[1], "marker": MARKER}
+            "outside": outside, "port": server.getsockname()[1], "marker": MARKER,
+            "walk_root": "/"}
 
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -831,8 +832,11 @@ def test_the_attacks_are_real_they_succeed_without_the_sandbox(world, tmp_path):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen()
+    # the walks start at the folder holding the key and the bank: a walk of the whole
+    # host reads every file on a build machine and outlasts the cell timeout
     fill = {"key": world["key"], "bank": world["bank"], "manager": tmp_path / "m.txt",
-            "outside": tmp_path / "o.txt", "port": server.getsockname()[1], "marker": MARKER}
+            "outside": tmp_path / "o.txt", "port": server.getsockname()[1], "marker": MARKER,
+            "walk_root": world["root"]}
     for name in ("secret_hunt", "network", "scan"):
         path = tmp_path / f"{name}.ipynb"
         nbformat.write(_with_cell(_notebook(world), _fill(ATTACKS[name], fill)), path)
