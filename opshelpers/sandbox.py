@@ -118,7 +118,13 @@ def _bwrap_args(input_dir: Path, limits: Limits, root: bool) -> list[str]:
             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--tmpfs", "/"]
     if not root:
         args.insert(1, "--unshare-user")
-    made: set[Path] = set()
+    # the scratch mounts come first, so an environment installed under /tmp (a CI
+    # checkout) is bound on top of the empty /tmp, not hidden beneath it
+    scratch = str(64 * 2 ** 20)          # tmpfs pages escape RLIMIT_AS: cap each one
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", scratch, "--tmpfs", "/dev/shm",
+             "--perms", "1777", "--size", scratch, "--tmpfs", "/tmp"]
+    made: set[Path] = {Path("/proc"), Path("/dev"), Path("/dev/shm"), Path("/tmp")}
     for path in readable_paths():
         for parent in reversed(path.parents):
             if parent != Path("/") and parent not in made:
@@ -130,9 +136,7 @@ def _bwrap_args(input_dir: Path, limits: Limits, root: bool) -> list[str]:
     for name in ETC:
         if (etc / name).exists():
             args += ["--ro-bind", str(etc / name), str(etc / name)]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/dev/shm",
-             "--perms", "1777", "--size", str(64 * 2 ** 20), "--tmpfs", "/tmp",
-             "--perms", "1777", "--size", str(limits.work_mb * 2 ** 20), "--tmpfs", HOME,
+    args += ["--perms", "1777", "--size", str(limits.work_mb * 2 ** 20), "--tmpfs", HOME,
              "--ro-bind", str(input_dir), INPUT, "--chdir", HOME]
     if root:
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
