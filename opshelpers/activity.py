@@ -14,13 +14,14 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from .metrics import add_rate, ratio, require
+from .metrics import GROSS_MARGIN, add_rate, ratio, require
 
 __all__ = ["phase_report", "pace_monitor", "fraud_rings", "postmortem"]
 
 
 def phase_report(orders: pd.DataFrame, campaigns: pd.DataFrame, events: pd.DataFrame,
-                 campaign_ids: list[str], baseline_days: int = 21, margin: float = 0.5
+                 campaign_ids: list[str], baseline_days: int = 21,
+                 margin: float = GROSS_MARGIN
                  ) -> pd.DataFrame:
     """Per phase: active users, buyers, orders, GMV, AOV, coupon cost, incremental GMV and
     the campaign ROI (the glossary's `campaign_roi`, on incremental GMV).

@@ -26,7 +26,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-__all__ = ["rate_change", "rate_changes", "level_change", "MIN_PERMUTATIONS"]
+__all__ = ["rate_change", "rate_changes", "shuffled_rate_gains", "level_change",
+           "MIN_PERMUTATIONS"]
 
 MIN_PERMUTATIONS = 19   # fewer shuffles cannot give a p-value below 0.05
 
@@ -58,8 +59,9 @@ def _mean_gain(x: np.ndarray, min_days: int) -> np.ndarray:
 
 
 def _scan(columns: tuple[np.ndarray, ...], gain: Callable, min_days: int,
-          permutations: int, seed: int) -> tuple[int, float, float]:
-    """(split index, observed gain, permutation p-value) of the best split."""
+          permutations: int, seed: int) -> tuple[int, float, float, np.ndarray]:
+    """(split index, observed gain, permutation p-value) of the best split, and the best
+    gain of each shuffle (what the p-value counts)."""
     if permutations < MIN_PERMUTATIONS:
         raise ValueError(f"permutations must be ≥ {MIN_PERMUTATIONS} for a p-value below "
                          f"0.05 to be possible, not {permutations}")
@@ -70,12 +72,11 @@ def _scan(columns: tuple[np.ndarray, ...], gain: Callable, min_days: int,
     observed = gain(*columns, min_days)
     best = int(np.argmax(observed))
     rng = np.random.default_rng(seed)
-    exceed = 0
-    for _ in range(permutations):
-        order = rng.permutation(n_days)
-        exceed += gain(*(c[order] for c in columns), min_days).max() >= observed[best]
+    shuffled = np.array([gain(*(c[order] for c in columns), min_days).max()
+                         for order in (rng.permutation(n_days) for _ in range(permutations))])
+    exceed = int((shuffled >= observed[best]).sum())
     return int(_candidates(n_days, min_days)[best]), float(observed[best]), \
-        (1 + int(exceed)) / (permutations + 1)
+        (1 + exceed) / (permutations + 1), shuffled
 
 
 def rate_change(successes: pd.Series, trials: pd.Series, min_days: int = 14,
@@ -89,13 +90,33 @@ def rate_change(successes: pd.Series, trials: pd.Series, min_days: int = 14,
     """
     keep = trials.to_numpy(float) > 0
     s, n = successes.to_numpy(float)[keep], trials.to_numpy(float)[keep]
-    k, stat, p = _scan((s, n), _binomial_gain, min_days, permutations, seed)
+    k, stat, p, _ = _scan((s, n), _binomial_gain, min_days, permutations, seed)
     before, after = float(s[:k].sum() / n[:k].sum()), float(s[k:].sum() / n[k:].sum())
     return {"change_date": trials.index[keep][k], "rate_before": before,
             "rate_after": after, "change": after - before,
             f"{trials_name}_before": int(n[:k].sum()),
             f"{trials_name}_after": int(n[k:].sum()),
             "lr_stat": stat, "p_value": p, "significant": p < alpha}
+
+
+def shuffled_rate_gains(successes: pd.Series, trials: pd.Series, min_days: int = 14,
+                        permutations: int = 199, seed: int = 0) -> pd.DataFrame:
+    """What chance alone gives: for each shuffle of the days (the same shuffles as
+    `rate_change` with this seed), the likelihood ratio of the best split. The p-value
+    of `rate_change` is (1 + shuffles at or above the observed lr_stat) / (shuffles + 1).
+
+    >>> days = pd.date_range("2026-01-01", periods=40)
+    >>> s = pd.Series([20] * 25 + [5] * 15, index=days)
+    >>> null = shuffled_rate_gains(s, pd.Series(100, index=days), 7, 99)
+    >>> len(null), bool(null["lr_stat"].max() < rate_change(s, s * 0 + 100, 7, 99)["lr_stat"])
+    (99, True)
+
+    Taught in 01_traffic §Why did one channel's conversion fall?
+    """
+    keep = trials.to_numpy(float) > 0
+    s, n = successes.to_numpy(float)[keep], trials.to_numpy(float)[keep]
+    shuffled = _scan((s, n), _binomial_gain, min_days, permutations, seed)[3]
+    return pd.DataFrame({"shuffle": np.arange(1, permutations + 1), "lr_stat": shuffled})
 
 
 def rate_changes(rows: pd.DataFrame, group: str, metric: str, time: str,
@@ -129,7 +150,7 @@ def level_change(series: pd.Series, min_days: int = 14, permutations: int = 199,
     """
     s = pd.Series(series).astype(float).dropna()
     x = s.to_numpy()
-    k, stat, p = _scan((x,), _mean_gain, min_days, permutations, seed)
+    k, stat, p, _ = _scan((x,), _mean_gain, min_days, permutations, seed)
     before, after = float(x[:k].mean()), float(x[k:].mean())
     return {"change_date": s.index[k], "mean_before": before, "mean_after": after,
             "change": after - before,

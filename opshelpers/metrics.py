@@ -17,6 +17,9 @@ from statsmodels.stats.proportion import (confint_proportions_2indep, proportion
                                           proportions_ztest)
 
 SMALL_DENOMINATOR = 30   # below this a rate is flagged as unreliable
+# Chayu's gross margin on what customers pay: the default of every ROI (channel, keyword,
+# KOL, campaign). An assumption: pass your own business's `margin=`.
+GROSS_MARGIN = 0.5
 
 
 def wilson(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

@@ -146,3 +146,25 @@ def posting_heatmap(cells: pd.DataFrame, metric: str, title: str | None = None, 
     ax.set(title=t("plots.posting_title") if title is None else title,
            xlabel=t("plots.publish_hour"), ylabel="")
     return ax
+
+
+def shuffle_chart(shuffled: pd.DataFrame, observed: float, title: str | None = None,
+                  ax=None):
+    """What chance alone gives (`changes.shuffled_rate_gains`) as a histogram, with the
+    observed best split as a red line: the p-value is the share of the bars at or to
+    the right of the line. Returns the Axes.
+
+    >>> null = pd.DataFrame({"shuffle": [1, 2, 3], "lr_stat": [2.0, 3.5, 5.0]})
+    >>> shuffle_chart(null, 30.0, "t").get_title()
+    't'
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.hist(shuffled["lr_stat"], bins=20, color="C0", alpha=0.8,
+            label=t("plots.shuffled"))
+    ax.axvline(observed, color="C3", lw=2, label=t("plots.observed"))
+    ax.set_title(title if title is not None else t("plots.shuffle_title"))
+    ax.set_xlabel(t("plots.best_split_lr"))
+    ax.set_ylabel(t("plots.shuffles"))
+    ax.legend()
+    return ax

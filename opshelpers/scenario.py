@@ -80,6 +80,48 @@ class TrafficFacts:
     engagement: dict = field(default_factory=lambda: {
         "seo": 1.0, "sem": 0.95, "feed_ads": 0.7, "kol": 1.25,
         "xiaohongshu": 0.95, "community": 1.2, "referral": 1.1})
+    # SEM search terms (search_terms table): the keywords SEM visits came through.
+    # (keyword, match type, kind, share of SEM clicks, conversion factor, buyer factor,
+    #  CPC factor, average position); conversion 0 = wasted spend, long_tail = cheap
+    # exact terms that convert best
+    keywords: tuple = (
+        ("茶语", "exact", "brand", .06, 2.0, 1.2, .45, 1.0),
+        ("茶语官网", "exact", "brand", .03, 2.1, 1.2, .45, 1.0),
+        ("茶语app", "exact", "brand", .02, 2.2, 1.3, .45, 1.1),
+        ("绿茶", "broad", "generic", .09, .8, .9, 1.1, 3.4),
+        ("红茶推荐", "phrase", "generic", .07, 1.0, 1.0, 1.0, 2.6),
+        ("乌龙茶", "broad", "generic", .06, .8, .9, 1.05, 3.1),
+        ("普洱茶", "broad", "generic", .05, .7, 1.0, 1.15, 3.6),
+        ("茶叶", "broad", "generic", .1, .6, .8, 1.3, 4.2),
+        ("好喝的茶叶", "phrase", "generic", .05, 1.1, 1.0, 1.0, 2.4),
+        ("茶叶礼盒", "phrase", "generic", .06, 1.0, 1.3, 1.2, 2.2),
+        ("花茶", "broad", "generic", .04, .8, .8, .95, 3.0),
+        ("白茶", "broad", "generic", .04, .8, .9, 1.0, 3.3),
+        ("茶叶品牌排行", "phrase", "generic", .04, .9, .9, 1.1, 2.8),
+        ("冷泡茶怎么泡", "exact", "long_tail", .012, 2.8, 1.2, .6, 1.6),
+        ("低咖啡因茶推荐", "exact", "long_tail", .01, 3.0, 1.3, .6, 1.5),
+        ("办公室养生茶", "exact", "long_tail", .012, 2.6, 1.2, .65, 1.8),
+        ("送长辈的茶叶礼盒", "exact", "long_tail", .01, 2.9, 1.5, .7, 1.7),
+        ("新手泡茶入门", "exact", "long_tail", .008, 2.5, 1.1, .55, 1.4),
+        ("奶茶加盟", "broad", "irrelevant", .05, 0.0, 0.0, 1.2, 2.5),
+        ("茶叶批发市场", "broad", "irrelevant", .04, 0.0, 0.0, 1.1, 2.9),
+        ("免费领茶叶", "broad", "irrelevant", .035, 0.0, 0.0, .9, 2.1),
+        ("茶艺师证书报考", "broad", "irrelevant", .03, 0.0, 0.0, 1.0, 3.2),
+        ("茶饮店装修", "broad", "irrelevant", .025, 0.0, 0.0, 1.15, 3.7),
+    )
+    ctr_position_slope: float = 0.9       # CTR ∝ average position^(−slope)
+    position_sigma: float = 0.08          # month-to-month wobble of a keyword's position
+    # KOL collaborations (kol_posts table): (name, tier, platform, posts per 30 days,
+    #  reads per post at n_users=20,000, engagement per read, click level, conversion factor, buyer factor,
+    #  fee level). 茶言观色's reads are inflated (刷量): many reads, few clicks or likes.
+    kols: tuple = (
+        ("茶小满", "mid", "xiaohongshu", 4, 6_000, .065, 1.0, 1.45, 1.5, 1.0),
+        ("陈一口", "head", "douyin", 2, 45_000, .022, 2.6, .65, .6, 3.4),
+        ("阿凯爱喝茶", "tail", "bilibili", 3, 2_000, .05, .35, 1.1, 1.05, .42),
+        ("茶言观色", "mid", "wechat", 3, 9_000, .011, .45, .8, .85, 1.1),
+        ("一叶知秋", "mid", "zhihu", 2, 3_500, .03, .6, 1.0, 1.0, .7),
+    )
+    kol_decay_days: float = 4.0           # a post's traffic halves every ~2.8 days
 
 
 @dataclass(frozen=True)

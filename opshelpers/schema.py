@@ -24,6 +24,7 @@ class Column:
     meaning: str
     unit: str = ""
     nullable: bool = False
+    meaning_zh: str = ""  # the meaning in 中文, as an 运营 person would put it
 
 
 @dataclass(frozen=True)
@@ -63,159 +64,277 @@ class Table:
 C = Column
 TABLES: dict[str, Table] = {t.name: t for t in [
     Table("users", "用户表", "one row per registered user", (
-        C("user_id", "id", "用户ID", "registered user"),
-        C("signup_time", "datetime", "注册时间", "local time of registration"),
+        C("user_id", "id", "用户ID", "registered user", meaning_zh="注册用户的唯一 ID"),
+        C("signup_time", "datetime", "注册时间", "local time of registration",
+          meaning_zh="注册的本地时间"),
         C("channel", "category", "获客渠道", "acquisition channel of the signup visit: seo, "
-          "sem, feed_ads (信息流), kol, xiaohongshu, community (社群), referral (裂变)"),
+          "sem, feed_ads (信息流), kol, xiaohongshu, community (社群), referral (裂变)",
+          meaning_zh="注册那次访问的获客渠道：seo、sem、feed_ads 信息流、kol、"
+                     "xiaohongshu 小红书、community 社群、referral 裂变"),
         C("landing_page", "category", "落地页", "lp_a / lp_b for channel traffic, lp_invite "
-          "for invite links"),
-        C("device", "category", "设备", "ios, android or mini_program (小程序)"),
-        C("city_tier", "int", "城市等级", "1 = first-tier city … 4 = fourth tier and below"),
-        C("age_group", "category", "年龄段", "self-reported age band"),
+          "for invite links", meaning_zh="渠道流量落地 lp_a / lp_b，邀请链接落地 lp_invite"),
+        C("device", "category", "设备", "ios, android or mini_program (小程序)",
+          meaning_zh="ios、android 或 mini_program 小程序"),
+        C("city_tier", "int", "城市等级", "1 = first-tier city … 4 = fourth tier and below",
+          meaning_zh="1 = 一线城市 … 4 = 四线及以下"),
+        C("age_group", "category", "年龄段", "self-reported age band",
+          meaning_zh="用户自填的年龄段"),
         C("referrer_id", "id", "邀请人ID", "user whose invite brought this user; empty "
-          "unless channel is referral", nullable=True),
-        C("onboarding", "category", "新手引导版本", "v1 before 2026-02-15, v2 from then on"),
+          "unless channel is referral", nullable=True,
+          meaning_zh="邀请该用户注册的老用户；仅 channel 为 referral 时有值，其余为空"),
+        C("onboarding", "category", "新手引导版本", "v1 before 2026-02-15, v2 from then on",
+          meaning_zh="2026-02-15 之前为 v1，当天起为 v2"),
     ), optional=("landing_page", "device", "city_tier", "age_group", "referrer_id",
                  "onboarding"), key=('user_id',), time='signup_time',
           grain_zh="每行是一位注册用户"),
     Table("visits", "访问表", "one row per landing visit from an acquisition channel "
           "(anonymous until signup)", (
-        C("visit_id", "id", "访问ID", "landing visit"),
+        C("visit_id", "id", "访问ID", "landing visit", meaning_zh="落地页访问的唯一 ID"),
         C("visitor_id", "id", "访客ID", "anonymous visitor (cookie / device); all visits "
-          "of one visitor, before and at signup, share it"),
-        C("visit_time", "datetime", "访问时间", "local time the visitor landed"),
-        C("channel", "category", "渠道", "traffic source of the visit"),
-        C("landing_page", "category", "落地页", "page the visitor landed on"),
-        C("device", "category", "设备", "visitor's device"),
-        C("pageviews", "int", "浏览页数", "pages viewed in the visit (PV)", "pages"),
-        C("bounced", "bool", "是否跳出", "left after one page without any action"),
-        C("signed_up", "bool", "是否注册", "the visitor registered in this visit"),
-        C("user_id", "id", "用户ID", "the new user's id if signed_up", nullable=True),
+          "of one visitor, before and at signup, share it",
+          meaning_zh="匿名访客（cookie / 设备）；同一访客注册前及注册时的所有访问共用这个 ID"),
+        C("visit_time", "datetime", "访问时间", "local time the visitor landed",
+          meaning_zh="访客进入落地页的本地时间"),
+        C("channel", "category", "渠道", "traffic source of the visit",
+          meaning_zh="本次访问的流量来源"),
+        C("landing_page", "category", "落地页", "page the visitor landed on",
+          meaning_zh="访客进入的落地页"),
+        C("device", "category", "设备", "visitor's device", meaning_zh="访客使用的设备"),
+        C("pageviews", "int", "浏览页数", "pages viewed in the visit (PV)", "pages",
+          meaning_zh="本次访问的浏览页数（PV）"),
+        C("bounced", "bool", "是否跳出", "left after one page without any action",
+          meaning_zh="只看了一页、没有任何操作就离开（跳出）"),
+        C("signed_up", "bool", "是否注册", "the visitor registered in this visit",
+          meaning_zh="访客在本次访问中完成了注册"),
+        C("user_id", "id", "用户ID", "the new user's id if signed_up", nullable=True,
+          meaning_zh="注册成功时为新用户的 ID，未注册为空"),
     ), optional=("visitor_id", "landing_page", "device", "pageviews", "bounced", "signed_up",
                  "user_id"), key=('visit_id',), time='visit_time',
           grain_zh="每行是一次从获客渠道进入落地页的访问（注册前为匿名访客）"),
     Table("events", "行为事件表", "one row per tracked app event", (
-        C("user_id", "id", "用户ID", "user who acted"),
-        C("event_time", "datetime", "事件时间", "local time of the event"),
+        C("user_id", "id", "用户ID", "user who acted", meaning_zh="触发事件的用户"),
+        C("event_time", "datetime", "事件时间", "local time of the event",
+          meaning_zh="事件发生的本地时间"),
         C("event", "category", "事件名", "signup, app_open, view_product, add_to_cart, "
-          "checkout, purchase, invite"),
+          "checkout, purchase, invite",
+          meaning_zh="signup 注册、app_open 打开 App、view_product 浏览商品、"
+                     "add_to_cart 加购、checkout 去结算、purchase 支付成功、invite 发出邀请"),
         C("session_id", "id", "会话ID", "app session (empty for an invite sent outside a "
-          "session)", nullable=True),
+          "session)", nullable=True, meaning_zh="App 会话 ID（在会话之外发出的邀请为空）"),
         C("revenue", "money", "收入", "amount paid, on purchase events only", "CNY",
-          nullable=True),
+          nullable=True, meaning_zh="实付金额，仅 purchase 事件有值"),
     ), optional=("session_id", "revenue"), key=(), time='event_time',
           grain_zh="每行是一条 App 埋点事件"),
     Table("orders", "订单表", "one row per order", (
-        C("order_id", "id", "订单ID", "order"),
-        C("user_id", "id", "用户ID", "buyer"),
-        C("order_time", "datetime", "下单时间", "local time the order was paid"),
-        C("session_id", "id", "会话ID", "app session the order was placed in"),
-        C("items", "int", "件数", "number of items", "items"),
+        C("order_id", "id", "订单ID", "order", meaning_zh="订单唯一 ID"),
+        C("user_id", "id", "用户ID", "buyer", meaning_zh="下单用户"),
+        C("order_time", "datetime", "下单时间", "local time the order was paid",
+          meaning_zh="订单支付成功的本地时间"),
+        C("session_id", "id", "会话ID", "app session the order was placed in",
+          meaning_zh="下单所在的 App 会话"),
+        C("items", "int", "件数", "number of items", "items", meaning_zh="商品件数"),
         C("gmv", "money", "商品交易额", "list value of the order before discounts (GMV)",
-          "CNY"),
-        C("discount", "money", "优惠金额", "coupon discount", "CNY"),
-        C("paid", "money", "实付金额", "amount paid = gmv − discount", "CNY"),
+          "CNY", meaning_zh="订单优惠前的原价总额（GMV）"),
+        C("discount", "money", "优惠金额", "coupon discount", "CNY",
+          meaning_zh="优惠券抵扣金额"),
+        C("paid", "money", "实付金额", "amount paid = gmv − discount", "CNY",
+          meaning_zh="实付金额 = gmv − discount"),
         C("coupon_code", "category", "优惠券", "coupon used (NEW20 = new-user coupon)",
-          nullable=True),
+          nullable=True, meaning_zh="使用的优惠券（NEW20 = 新人券）"),
         C("campaign_id", "category", "活动ID", "campaign phase running when ordered",
-          nullable=True),
-        C("device_id", "text", "设备号", "hashed device identifier"),
-        C("ip", "text", "IP地址", "client IP address"),
+          nullable=True, meaning_zh="下单时正在进行的活动阶段"),
+        C("device_id", "text", "设备号", "hashed device identifier",
+          meaning_zh="设备号（已哈希）"),
+        C("ip", "text", "IP地址", "client IP address", meaning_zh="客户端 IP 地址"),
     ), optional=("session_id", "items", "discount", "coupon_code", "campaign_id",
                  "device_id", "ip"), key=('order_id',), time='order_time',
           grain_zh="每行是一笔订单"),
     Table("channel_daily", "渠道日报", "one row per channel per day", (
-        C("date", "date", "日期", "local calendar day"),
-        C("channel", "category", "渠道", "acquisition channel"),
+        C("date", "date", "日期", "local calendar day", meaning_zh="自然日（本地日期）"),
+        C("channel", "category", "渠道", "acquisition channel", meaning_zh="获客渠道"),
         C("spend", "money", "花费", "media cost; referral = invite rewards paid; 0 for "
-          "organic channels", "CNY"),
-        C("impressions", "int", "曝光量", "times an ad or listing was shown"),
-        C("clicks", "int", "点击量", "clicks on it (≥ landing visits: some never load)"),
+          "organic channels", "CNY",
+          meaning_zh="投放花费；referral 为实际发放的邀请奖励；自然流量渠道为 0"),
+        C("impressions", "int", "曝光量", "times an ad or listing was shown",
+          meaning_zh="广告或展位的曝光量"),
+        C("clicks", "int", "点击量", "clicks on it (≥ landing visits: some never load)",
+          meaning_zh="点击量（≥ 落地页访问数：有的点击没等到页面加载完）"),
     ), key=('date', 'channel'), time='date',
           grain_zh="每行是一个渠道一天的数据"),
     Table("posts", "内容表", "one row per published post (ours and two competitors')", (
-        C("post_id", "id", "内容ID", "post"),
-        C("account", "category", "账号", "chayu (ours), competitor_shanjian, competitor_yeya"),
+        C("post_id", "id", "内容ID", "post", meaning_zh="内容唯一 ID"),
+        C("account", "category", "账号", "chayu (ours), competitor_shanjian, competitor_yeya",
+          meaning_zh="chayu 为我方账号，competitor_shanjian、competitor_yeya 为竞品账号"),
         C("platform", "category", "平台", "wechat (公众号), xiaohongshu, douyin, bilibili, "
-          "zhihu"),
-        C("publish_time", "datetime", "发布时间", "local publish time"),
+          "zhihu",
+          meaning_zh="wechat 公众号、xiaohongshu 小红书、douyin 抖音、bilibili B 站、"
+                     "zhihu 知乎"),
+        C("publish_time", "datetime", "发布时间", "local publish time",
+          meaning_zh="发布的本地时间"),
         C("format", "category", "形式", "article, image_note, short_video, long_video, "
-          "answer"),
-        C("topic", "category", "选题", "editorial topic"),
-        C("title", "text", "标题", "title as published (Chinese)"),
-        C("text_length", "int", "字数", "characters of text; 0 for videos", "characters"),
-        C("duration_sec", "int", "时长", "video length; 0 for text posts", "seconds"),
-        C("impressions", "int", "曝光量", "times shown in feeds"),
-        C("reads", "int", "阅读/播放量", "opens or plays"),
+          "answer",
+          meaning_zh="article 文章、image_note 图文笔记、short_video 短视频、"
+                     "long_video 长视频、answer 回答"),
+        C("topic", "category", "选题", "editorial topic", meaning_zh="内容选题"),
+        C("title", "text", "标题", "title as published (Chinese)",
+          meaning_zh="发布时的标题（中文）"),
+        C("text_length", "int", "字数", "characters of text; 0 for videos", "characters",
+          meaning_zh="正文字数；视频为 0"),
+        C("duration_sec", "int", "时长", "video length; 0 for text posts", "seconds",
+          meaning_zh="视频时长；图文为 0"),
+        C("impressions", "int", "曝光量", "times shown in feeds",
+          meaning_zh="在信息流里的曝光量"),
+        C("reads", "int", "阅读/播放量", "opens or plays",
+          meaning_zh="阅读（打开）或播放次数"),
         C("completion_rate", "rate", "完播率", "average share of the video watched; empty "
-          "for text posts", nullable=True),
-        C("likes", "int", "点赞数", "likes"),
-        C("shares", "int", "分享/转发数", "shares"),
-        C("comments", "int", "评论数", "comments"),
-        C("saves", "int", "收藏数", "saves / favourites"),
-        C("follows", "int", "涨粉数", "new followers attributed to the post"),
+          "for text posts", nullable=True, meaning_zh="视频平均播放完成比例；图文为空"),
+        C("likes", "int", "点赞数", "likes", meaning_zh="点赞数"),
+        C("shares", "int", "分享/转发数", "shares", meaning_zh="分享/转发数"),
+        C("comments", "int", "评论数", "comments", meaning_zh="评论数"),
+        C("saves", "int", "收藏数", "saves / favourites", meaning_zh="收藏数"),
+        C("follows", "int", "涨粉数", "new followers attributed to the post",
+          meaning_zh="归因到这条内容的涨粉数"),
     ), key=('post_id',), time='publish_time',
           grain_zh="每行是一篇已发布的内容（含我们和两个竞品账号）"),
     Table("campaigns", "活动表", "one row per campaign phase", (
-        C("campaign_id", "id", "活动ID", "campaign phase (orders.campaign_id)"),
-        C("campaign_name", "text", "活动名称", "name used internally (Chinese)"),
+        C("campaign_id", "id", "活动ID", "campaign phase (orders.campaign_id)",
+          meaning_zh="活动阶段 ID（对应 orders.campaign_id）"),
+        C("campaign_name", "text", "活动名称", "name used internally (Chinese)",
+          meaning_zh="内部使用的活动名称（中文）"),
         C("phase", "category", "阶段", "launch, warmup (预热期), burst (爆发期), tail (延续期), "
-          "community, always_on"),
-        C("start_date", "date", "开始日期", "first day"),
-        C("end_date", "date", "结束日期", "last day (inclusive)"),
-        C("budget", "money", "预算", "planned cost", "CNY"),
-        C("spend", "money", "实际花费", "actual cost (media, gifts; coupons excluded)", "CNY"),
-        C("coupon_code", "category", "优惠券", "coupon the campaign issues", nullable=True),
+          "community, always_on",
+          meaning_zh="launch 上线期、warmup 预热期、burst 爆发期、tail 延续期、"
+                     "community 社群、always_on 常态化"),
+        C("start_date", "date", "开始日期", "first day", meaning_zh="活动首日"),
+        C("end_date", "date", "结束日期", "last day (inclusive)",
+          meaning_zh="活动最后一天（含当天）"),
+        C("budget", "money", "预算", "planned cost", "CNY", meaning_zh="计划花费"),
+        C("spend", "money", "实际花费", "actual cost (media, gifts; coupons excluded)", "CNY",
+          meaning_zh="实际花费（投放、礼品；不含优惠券）"),
+        C("coupon_code", "category", "优惠券", "coupon the campaign issues", nullable=True,
+          meaning_zh="本活动发放的优惠券"),
     ), key=('campaign_id',), time='start_date',
           grain_zh="每行是一个活动阶段"),
     Table("ab_assignments", "实验分组表", "one row per user per experiment", (
-        C("experiment", "category", "实验名", "checkout_button, coupon_banner, winback_0510"),
-        C("user_id", "id", "用户ID", "assigned user"),
-        C("variant", "category", "组别", "A/B, or message/holdout"),
-        C("assigned_time", "datetime", "分组时间", "first exposure"),
+        C("experiment", "category", "实验名", "checkout_button, coupon_banner, winback_0510",
+          meaning_zh="checkout_button 结算按钮、coupon_banner 优惠券横幅、"
+                     "winback_0510 流失召回"),
+        C("user_id", "id", "用户ID", "assigned user", meaning_zh="被分组的用户"),
+        C("variant", "category", "组别", "A/B, or message/holdout",
+          meaning_zh="A/B，或 message 触达组 / holdout 对照组"),
+        C("assigned_time", "datetime", "分组时间", "first exposure",
+          meaning_zh="首次曝光（进组）时间"),
     ), key=('experiment', 'user_id'), time='assigned_time',
           grain_zh="每行是一个用户在一个实验中的分组"),
     Table("community_members", "社群成员表", "one row per user per group joined", (
-        C("user_id", "id", "用户ID", "member"),
-        C("group_id", "id", "群ID", "WeChat group"),
-        C("group_name", "text", "群名", "group name (Chinese)"),
+        C("user_id", "id", "用户ID", "member", meaning_zh="群成员"),
+        C("group_id", "id", "群ID", "WeChat group", meaning_zh="微信群 ID"),
+        C("group_name", "text", "群名", "group name (Chinese)", meaning_zh="群名（中文）"),
         C("group_type", "category", "群类型", "deals (福利群), interest (兴趣群), "
-          "industry (行业交流群)"),
-        C("join_date", "date", "入群日期", "day joined"),
-        C("leave_date", "date", "退群日期", "day left; empty if still a member", nullable=True),
-        C("role", "category", "角色", "admin (群管理) or member"),
+          "industry (行业交流群)",
+          meaning_zh="deals 福利群、interest 兴趣群、industry 行业交流群"),
+        C("join_date", "date", "入群日期", "day joined", meaning_zh="入群日期"),
+        C("leave_date", "date", "退群日期", "day left; empty if still a member", nullable=True,
+          meaning_zh="退群日期；仍在群里为空"),
+        C("role", "category", "角色", "admin (群管理) or member",
+          meaning_zh="admin 群管理 或 member 普通群成员"),
     ), key=('user_id', 'group_id'), time='join_date',
           grain_zh="每行是一个用户加入的一个群"),
     Table("community_daily", "社群日活表", "one row per member per group per day with "
           "activity (no row = silent)", (
-        C("date", "date", "日期", "local calendar day"),
-        C("group_id", "id", "群ID", "group"),
-        C("user_id", "id", "用户ID", "member"),
-        C("messages", "int", "发言数", "messages sent", "messages"),
-        C("checkins", "int", "打卡数", "check-ins (打卡)", "check-ins"),
-        C("replies_received", "int", "被回复数", "replies to this member's messages"),
+        C("date", "date", "日期", "local calendar day", meaning_zh="自然日（本地日期）"),
+        C("group_id", "id", "群ID", "group", meaning_zh="群 ID"),
+        C("user_id", "id", "用户ID", "member", meaning_zh="群成员"),
+        C("messages", "int", "发言数", "messages sent", "messages", meaning_zh="当天发言条数"),
+        C("checkins", "int", "打卡数", "check-ins (打卡)", "check-ins",
+          meaning_zh="当天打卡次数"),
+        C("replies_received", "int", "被回复数", "replies to this member's messages",
+          meaning_zh="该成员的发言被回复的次数"),
     ), key=('date', 'group_id', 'user_id'), time='date',
           grain_zh="每行是一个成员在一个群里有发言或打卡的一天（没有这行 = 当天没说话）"),
     Table("points_ledger", "积分流水", "one row per points movement", (
-        C("user_id", "id", "用户ID", "member of the points programme"),
-        C("event_time", "datetime", "时间", "local time"),
-        C("points", "int", "积分变动", "+ earned, − redeemed", "points"),
+        C("user_id", "id", "用户ID", "member of the points programme",
+          meaning_zh="积分体系的会员"),
+        C("event_time", "datetime", "时间", "local time", meaning_zh="积分变动的本地时间"),
+        C("points", "int", "积分变动", "+ earned, − redeemed", "points",
+          meaning_zh="+ 为获得，− 为兑换消耗"),
         C("reason", "category", "原因", "signup_bonus, order, checkin, redeem_coupon, "
-          "redeem_gift"),
+          "redeem_gift",
+          meaning_zh="signup_bonus 注册奖励、order 下单、checkin 打卡、"
+                     "redeem_coupon 兑换优惠券、redeem_gift 兑换礼品"),
         C("tier", "category", "会员等级", "bronze / silver / gold at that time (by "
-          "cumulative paid CNY: ≥300 silver, ≥1000 gold)"),
+          "cumulative paid CNY: ≥300 silver, ≥1000 gold)",
+          meaning_zh="当时的会员等级 bronze / silver / gold（按累计实付金额："
+                     "≥300 元为 silver，≥1000 元为 gold）"),
     ), key=(), time='event_time',
           grain_zh="每行是一笔积分变动"),
     Table("feedback", "用户反馈表", "one row per survey answer, review, comment or service "
           "chat", (
-        C("feedback_id", "id", "反馈ID", "feedback item"),
-        C("user_id", "id", "用户ID", "author"),
-        C("created_time", "datetime", "时间", "local time"),
-        C("source", "category", "来源", "app_review, survey, service_chat, comment"),
-        C("score", "int", "评分", "1 (worst) … 5 (best)"),
-        C("text", "text", "内容", "what the user wrote (Chinese)"),
+        C("feedback_id", "id", "反馈ID", "feedback item", meaning_zh="反馈唯一 ID"),
+        C("user_id", "id", "用户ID", "author", meaning_zh="反馈用户"),
+        C("created_time", "datetime", "时间", "local time", meaning_zh="反馈的本地时间"),
+        C("source", "category", "来源", "app_review, survey, service_chat, comment",
+          meaning_zh="app_review 应用商店评价、survey 问卷、service_chat 客服会话、"
+                     "comment 评论"),
+        C("score", "int", "评分", "1 (worst) … 5 (best)", meaning_zh="1（最差）… 5（最好）"),
+        C("text", "text", "内容", "what the user wrote (Chinese)",
+          meaning_zh="用户写下的原文（中文）"),
     ), key=('feedback_id',), time='created_time',
           grain_zh="每行是一条反馈：问卷回答、应用商店评价、评论或一次客服会话"),
+    Table("search_terms", "搜索词报告", "one row per SEM keyword per month", (
+        C("month", "date", "月份", "first day of the month", meaning_zh="当月第一天"),
+        C("keyword", "text", "关键词", "the bought keyword (Chinese), as in the SEM account",
+          meaning_zh="购买的关键词（中文），与 SEM 账户里一致"),
+        C("match_type", "category", "匹配方式", "exact (精确), phrase (短语), broad (广泛)",
+          meaning_zh="exact 精确、phrase 短语、broad 广泛"),
+        C("impressions", "int", "展现量", "times the ad was shown for it",
+          meaning_zh="该词触发广告的展现量"),
+        C("clicks", "int", "点击量", "ad clicks (≥ its landing visits: some never load)",
+          meaning_zh="广告点击量（≥ 其落地页访问数：有的点击没等到页面加载完）"),
+        C("cost", "money", "消费", "what the clicks cost; a month's keywords add up to "
+          "channel_daily's SEM spend", "CNY",
+          meaning_zh="这些点击的消费；同月所有关键词加总 = channel_daily 里 SEM 的花费"),
+        C("avg_position", "float", "平均排名", "average ad position (1 = top)",
+          meaning_zh="广告平均排名（1 = 最靠前）"),
+        C("signups", "int", "注册数", "signups from its visits (they add up to the SEM "
+          "signups in visits)",
+          meaning_zh="这些访问带来的注册数（加总 = visits 里 SEM 渠道的注册数）"),
+        C("orders", "int", "订单数", "orders those signups placed, up to 2026-06-30",
+          meaning_zh="这些注册用户截至 2026-06-30 的订单数"),
+        C("paid", "money", "实付金额", "what those orders paid", "CNY",
+          meaning_zh="这些订单的实付金额"),
+    ), key=("month", "keyword"), time="month",
+          grain_zh="每行是一个 SEM 关键词一个月的数据"),
+    Table("kol_posts", "KOL 合作表", "one row per KOL collaboration post", (
+        C("post_id", "id", "合作ID", "collaboration post", meaning_zh="合作内容 ID"),
+        C("kol_name", "category", "达人", "the KOL's account name (Chinese)",
+          meaning_zh="达人账号名（中文）"),
+        C("tier", "category", "达人量级", "head (头部), mid (腰部), tail (尾部)",
+          meaning_zh="head 头部、mid 腰部、tail 尾部"),
+        C("platform", "category", "平台", "xiaohongshu, douyin, bilibili, wechat, zhihu",
+          meaning_zh="xiaohongshu 小红书、douyin 抖音、bilibili B 站、wechat 公众号、"
+                     "zhihu 知乎"),
+        C("publish_date", "date", "发布日期", "day the post went live",
+          meaning_zh="内容上线日期"),
+        C("fee", "money", "合作费用", "KOL spend booked to the post over the days it "
+          "brought traffic; all posts add up to channel_daily's KOL spend", "CNY",
+          meaning_zh="计入这条内容的 KOL 费用，按它带来流量的天数分摊；"
+                     "所有合作加总 = channel_daily 里 KOL 的花费"),
+        C("reads", "int", "阅读/播放量", "reads or plays the KOL reported",
+          meaning_zh="达人回传的阅读/播放量"),
+        C("likes", "int", "点赞数", "likes", meaning_zh="点赞数"),
+        C("comments", "int", "评论数", "comments", meaning_zh="评论数"),
+        C("shares", "int", "分享数", "shares", meaning_zh="分享数"),
+        C("saves", "int", "收藏数", "saves", meaning_zh="收藏数"),
+        C("visits", "int", "访问数", "KOL visits credited to the post (its tracked link)",
+          meaning_zh="归因到这条内容（专属追踪链接）的 KOL 渠道访问数"),
+        C("signups", "int", "注册数", "signups among them", meaning_zh="其中完成注册的人数"),
+        C("orders", "int", "订单数", "orders those signups placed, up to 2026-06-30",
+          meaning_zh="这些注册用户截至 2026-06-30 的订单数"),
+        C("paid", "money", "实付金额", "what those orders paid", "CNY",
+          meaning_zh="这些订单的实付金额"),
+    ), key=("post_id",), time="publish_date",
+          grain_zh="每行是一次 KOL 合作发布的内容"),
 ]}
 
 
@@ -230,12 +349,41 @@ class EventSchema:
 EVENT_SCHEMA = EventSchema()
 
 
+_UNIT_ZH = {"CNY": "元", "pages": "页", "items": "件", "characters": "字", "seconds": "秒",
+            "messages": "条", "check-ins": "次", "points": "分"}
+
+
 def render_dictionary() -> str:
-    """Markdown data dictionary of every table (written to data/DATA_DICTIONARY.md)."""
-    out = ["# Data dictionary — Chayu 茶语 sample (2026-01-01 … 2026-06-30)", "",
-           "Generated by `opshelpers.schema.render_dictionary()`; do not edit by hand. "
-           "Times are local (Asia/Shanghai) and stored without a zone. Money in CNY; rates "
-           "are fractions 0–1.", ""]
+    """Markdown data dictionary of every table (written to data/DATA_DICTIONARY.md).
+
+    中文版在前，English after a horizontal rule; each part links to the other.
+
+    >>> md = render_dictionary()
+    >>> md.index("# 数据字典") < md.index("\\n---\\n") < md.index("# Data dictionary")
+    True
+    >>> "| `paid` | money | 元 | 实付金额 | 实付金额 = gmv − discount |" in md
+    True
+    """
+    out = ['<a id="zh"></a>', "",
+           "# 数据字典 — 茶语 Chayu 样例数据（2026-01-01 … 2026-06-30）", "",
+           "[English version below ↓](#en)", "",
+           "本文件由 `opshelpers.schema.render_dictionary()` 生成，请勿手工修改。"
+           "时间均为北京时间（Asia/Shanghai），存储时不带时区；金额单位为元（CNY）；"
+           "比率为 0–1 之间的小数。", ""]
+    for t in TABLES.values():
+        out += [f"## `{t.name}` — {t.chinese}", "", f"粒度：{t.grain_in('zh').rstrip('。')}。",
+                "", "| 列 | 类型 | 单位 | 中文名 | 含义 |", "|---|---|---|---|---|"]
+        for c in t.columns:
+            kind = c.kind + ("，可为空" if c.nullable else "")
+            unit = _UNIT_ZH.get(c.unit, c.unit)
+            out.append(f"| `{c.name}` | {kind} | {unit} | {c.chinese} | {c.meaning_zh} |")
+        out.append("")
+    out += ["---", "", '<a id="en"></a>', "",
+            "# Data dictionary — Chayu 茶语 sample (2026-01-01 … 2026-06-30)", "",
+            "[中文版在上方 ↑](#zh)", "",
+            "Generated by `opshelpers.schema.render_dictionary()`; do not edit by hand. "
+            "Times are local (Asia/Shanghai) and stored without a zone. Money in CNY; rates "
+            "are fractions 0–1.", ""]
     for t in TABLES.values():
         out += [f"## `{t.name}` — {t.chinese}", "", f"Grain: {t.grain}.", "",
                 "| column | type | unit | 中文 | meaning |", "|---|---|---|---|---|"]

@@ -25,6 +25,7 @@ import pandas as pd
 from .arrays import check_period, duration, whole_days
 from .compat import bare_number, days_as_duration, minutes_as_duration, renamed, warn_deprecated
 from .i18n import t
+from .metrics import GROSS_MARGIN
 
 __all__ = ["connect", "query", "run", "to_spark", "DAU", "dau_mau_sql", "retention_sql",
            "funnel_sql", "sessions_sql", "CHANNEL_REPORT", "RFM_SUMMARY"]
@@ -265,7 +266,8 @@ def funnel_sql(steps: list[str], window: str = "7D") -> str:
     return "WITH " + ",\n".join(parts) + "\n" + counts + "\nORDER BY step"
 
 
-CHANNEL_REPORT = """
+# traffic.channel_report in SQL (whole period; ROI at the default gross margin)
+CHANNEL_REPORT = f"""
 WITH cost AS (
     SELECT channel, sum(spend) AS spend, sum(impressions) AS impressions,
            sum(clicks) AS clicks
@@ -286,7 +288,9 @@ SELECT r.channel, c.spend, c.impressions, c.clicks, r.visits, r.signups,
        coalesce(s.revenue, 0) AS revenue,
        r.signups / r.visits AS cvr,
        CASE WHEN c.spend > 0 THEN c.spend / r.signups END AS cpa,
-       CASE WHEN c.spend > 0 THEN coalesce(s.revenue, 0) / c.spend - 1 END AS roi
+       CASE WHEN c.spend > 0 THEN coalesce(s.revenue, 0) / c.spend END AS roas,
+       CASE WHEN c.spend > 0
+            THEN (coalesce(s.revenue, 0) * {GROSS_MARGIN} - c.spend) / c.spend END AS roi
 FROM reach r LEFT JOIN cost c USING (channel) LEFT JOIN sales s USING (channel)
 ORDER BY r.channel
 """

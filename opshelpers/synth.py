@@ -1,6 +1,7 @@
 """The Chayu 茶语 generator: seeded, vectorised, deterministic.
 
-`generate(Scenario(), seed=7, n_users=20_000)` returns the twelve tables of DESIGN §2
+`generate(Scenario(), seed=7, n_users=20_000)` returns the fourteen tables of DESIGN §2
+(plus `search_terms` and `kol_posts`, lesson 01's SEM and KOL detail)
 and a `Truths` object with the planted numbers and what they imply.
 
 The company is planted by a chain of planters (`PLANTERS`), one per domain. A planter
@@ -36,7 +37,7 @@ __all__ = ["Scenario", "Truths", "Planter", "PLANTERS", "generate", "planter_str
 
 TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "campaigns",
           "ab_assignments", "community_members", "community_daily", "points_ledger",
-          "feedback")
+          "feedback", "search_terms", "kol_posts")
 DAY = 86_400
 PAGES = ("lp_a", "lp_b", "lp_invite")
 DEVICES = ("ios", "android", "mini_program")
@@ -86,6 +87,10 @@ class Truths:
     banned_post_ids: list = field(default_factory=list)
     feedback_theme: dict = field(default_factory=dict)
     srm_share_b: float = np.nan
+    wasted_keywords: list = field(default_factory=list)
+    long_tail_keywords: list = field(default_factory=list)
+    kol_to_renew: str = ""
+    kol_inflated_reads: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -1407,6 +1412,200 @@ def publish_experiments(ctx: Context, checkout_assignments: pd.DataFrame,
         [checkout_assignments, banner_assignments, winback_assignments], ignore_index=True)}
 
 
+# ---------------------------------------------------------------- search terms and KOLs
+def _split(total: int, weights: np.ndarray) -> np.ndarray:
+    """`total` (an integer) split in proportion to `weights`, largest remainders first,
+    so the parts add up to it exactly.
+
+    >>> _split(10, np.array([1.0, 1.0, 1.0])).tolist()
+    [4, 3, 3]
+    """
+    w = np.asarray(weights, float)
+    if total == 0 or w.sum() <= 0:
+        return np.zeros(w.size, np.int64)
+    exact = total * w / w.sum()
+    part = np.floor(exact).astype(np.int64)
+    extra = np.argsort(-(exact - part), kind="stable")[: total - part.sum()]
+    part[extra] += 1
+    return part
+
+
+def _draw_in_slots(rng: np.random.Generator, slot: np.ndarray, weights: np.ndarray
+                   ) -> np.ndarray:
+    """For each row, an option drawn with the weights of its slot (`weights[slot]`, one
+    row of option weights per slot: a month, a day)."""
+    out = np.empty(slot.size, np.int64)
+    cum = np.cumsum(weights, axis=1)
+    for s in np.unique(slot):
+        rows = np.flatnonzero(slot == s)
+        u = rng.random(rows.size) * cum[s, -1]
+        out[rows] = np.minimum(np.searchsorted(cum[s], u, side="right"), cum.shape[1] - 1)
+    return out
+
+
+def _attribute(rng: np.random.Generator, slot: np.ndarray, signed_up: np.ndarray,
+               buyer: np.ndarray, reach: np.ndarray, convert: np.ndarray,
+               buy: np.ndarray) -> np.ndarray:
+    """Which option (keyword, post) each visit came through, given what the visit did.
+
+    Option k gets `reach[slot, k]` of a slot's visits, converts at `convert[k]` × the
+    channel's rate and its signups buy at `buy[k]` × theirs; Bayes' rule turns that
+    into the chance of each option given the visit's outcome, so the allocation is
+    drawn on the real visits and their real orders."""
+    share = reach / reach.sum(axis=1, keepdims=True)
+    cvr = signed_up.mean()
+    f = convert[None, :] / (share @ convert)[:, None]          # Σ share·f = 1 per slot
+    bought = buyer[signed_up].mean() if signed_up.any() else 0.0
+    g = buy[None, :] / ((share * f) @ buy)[:, None]
+    no_signup = share * np.clip(1 - cvr * f, 0, None)
+    signup_buyer = share * f * g
+    signup_other = share * f * np.clip(1 - bought * g, 0, None)
+    out = np.empty(slot.size, np.int64)
+    for rows, w in ((~signed_up, no_signup), (signed_up & buyer, signup_buyer),
+                    (signed_up & ~buyer, signup_other)):
+        idx = np.flatnonzero(rows)
+        out[idx] = _draw_in_slots(rng, slot[idx], w)
+    return out
+
+
+def _channel_visits(visits: pd.DataFrame, orders: pd.DataFrame, channel: str
+                    ) -> pd.DataFrame:
+    """A channel's visits with what each signup went on to buy (to the end of data)."""
+    v = visits.loc[visits["channel"] == channel, ["visit_time", "signed_up", "user_id"]]
+    v = v.reset_index(drop=True)
+    sales = orders.groupby("user_id").agg(orders=("paid", "size"), paid=("paid", "sum"))
+    v = v.join(sales, on="user_id")
+    v["signed_up"] = v["signed_up"].to_numpy(bool)
+    v["orders"] = v["orders"].fillna(0).astype(np.int64)
+    v["paid"] = v["paid"].fillna(0.0)
+    v["buyer"] = v["signed_up"].to_numpy() & (v["orders"].to_numpy() > 0)
+    return v
+
+
+def _outcomes(v: pd.DataFrame, option: np.ndarray, slot: np.ndarray, n_slots: int,
+              n_options: int) -> dict[str, np.ndarray]:
+    """Visits, signups, orders and paid amount per (slot, option)."""
+    key = slot * n_options + option
+    size = n_slots * n_options
+    signed = v["signed_up"].to_numpy()
+    counts = {
+        "visits": np.bincount(key, minlength=size),
+        "signups": np.bincount(key, weights=signed, minlength=size).round().astype(np.int64),
+        "orders": np.bincount(key, weights=v["orders"].to_numpy() * signed,
+                              minlength=size).round().astype(np.int64),
+        "paid": np.bincount(key, weights=v["paid"].to_numpy() * signed, minlength=size)}
+    return {k: x.reshape(n_slots, n_options) for k, x in counts.items()}
+
+
+def plant_search_terms(ctx: Context, rng: np.random.Generator, visits: pd.DataFrame,
+                       orders: pd.DataFrame, channel_daily: pd.DataFrame) -> dict:
+    """The `search_terms` table: SEM's keywords by month. Every SEM visit is credited to
+    one keyword, so clicks, cost and impressions add up to `channel_daily`'s SEM rows
+    and signups to `visits`' (to the click, the cent, the person)."""
+    tf = ctx.scenario.traffic
+    kw = pd.DataFrame(list(tf.keywords), columns=[
+        "keyword", "match_type", "kind", "share", "convert", "buy", "cpc", "position"])
+    v = _channel_visits(visits, orders, "sem")
+    start = pd.Timestamp(ctx.scenario.start)
+    vt = v["visit_time"].dt
+    month = ((vt.year - start.year) * 12 + vt.month - start.month).to_numpy()
+    n_months, n_kw = int(month.max()) + 1, len(kw)
+    position = np.maximum(1.0, kw["position"].to_numpy()[None, :] * np.exp(
+        rng.normal(0, tf.position_sigma, (n_months, n_kw))))
+    # a better position than usual wins more of the searches' clicks
+    reach = kw["share"].to_numpy()[None, :] * (position / kw["position"].to_numpy()
+                                               ) ** -tf.ctr_position_slope
+    option = _attribute(rng, month, v["signed_up"].to_numpy(), v["buyer"].to_numpy(),
+                        reach, kw["convert"].to_numpy(), kw["buy"].to_numpy())
+    got = _outcomes(v, option, month, n_months, n_kw)
+    cd = channel_daily.loc[channel_daily["channel"] == "sem"]
+    cdd = pd.DatetimeIndex(cd["date"])
+    cd_month = (cdd.year - start.year) * 12 + cdd.month - start.month
+    clicks, cost, impressions = (np.zeros((n_months, n_kw), np.int64) for _ in range(3))
+    # CTR follows position, with each keyword-month's own noise
+    ctr = position ** -tf.ctr_position_slope * _lognormal_mean_one(
+        rng, 0.15, n_months * n_kw).reshape(n_months, n_kw)
+    for m in range(n_months):
+        rows = cd_month == m
+        landed = got["visits"][m]
+        # clicks whose page never loaded are spread like the landed ones
+        clicks[m] = landed + _split(int(cd.loc[rows, "clicks"].sum()) - int(landed.sum()),
+                                    reach[m])
+        cents = int(round(cd.loc[rows, "spend"].sum() * 100))
+        cost[m] = _split(cents, clicks[m] * kw["cpc"].to_numpy())
+        impressions[m] = _split(int(cd.loc[rows, "impressions"].sum()), clicks[m] / ctr[m])
+    months = pd.date_range(start.to_period("M").to_timestamp(), periods=n_months,
+                           freq="MS")
+    table = pd.DataFrame({
+        "month": np.repeat(months, n_kw),
+        "keyword": np.tile(kw["keyword"].to_numpy(), n_months),
+        "match_type": np.tile(kw["match_type"].to_numpy(), n_months),
+        "impressions": impressions.ravel(), "clicks": clicks.ravel(),
+        "cost": cost.ravel() / 100, "avg_position": np.round(position.ravel(), 1),
+        "signups": got["signups"].ravel(), "orders": got["orders"].ravel(),
+        "paid": np.round(got["paid"].ravel(), 2)})
+    return {"search_terms": table,
+            "wasted_keywords": kw.loc[kw["kind"] == "irrelevant", "keyword"].tolist(),
+            "long_tail_keywords": kw.loc[kw["kind"] == "long_tail", "keyword"].tolist()}
+
+
+def plant_kol_posts(ctx: Context, rng: np.random.Generator, visits: pd.DataFrame,
+                    orders: pd.DataFrame, channel_daily: pd.DataFrame) -> dict:
+    """The `kol_posts` table: each KOL collaboration post, its reach and engagement, and
+    the KOL visits, signups and orders it brought. A visit is credited to a post live
+    that day (traffic decays after publishing) and each day's KOL spend is booked to
+    those posts, so fees add up to `channel_daily`'s KOL spend to the cent."""
+    tf, cal = ctx.scenario.traffic, ctx.cal
+    kols = pd.DataFrame(list(tf.kols), columns=[
+        "kol", "tier", "platform", "per_30d", "reads", "engagement", "clicks", "convert",
+        "buy", "fee"])
+    posts = []
+    for i, k in kols.iterrows():
+        gap = 30 / k["per_30d"]
+        day = rng.uniform(0, min(gap, 3))       # every KOL has a post in the first days
+        while day < cal.n_days:
+            posts.append((i, int(day)))
+            day += gap * rng.uniform(0.7, 1.3)
+    posts = pd.DataFrame(posts, columns=["kol_index", "day"]).sort_values(
+        ["day", "kol_index"], ignore_index=True)
+    k_of = posts["kol_index"].to_numpy()
+    age = np.arange(cal.n_days)[:, None] - posts["day"].to_numpy()[None, :]
+    live = np.where(age >= 0, np.exp(-np.clip(age, 0, None) / tf.kol_decay_days), 0.0)
+    size = _lognormal_mean_one(rng, 0.3, len(posts))           # some posts land better
+    traffic = live * (kols["clicks"].to_numpy()[k_of] * size)[None, :]
+    v = _channel_visits(visits, orders, "kol")
+    vday = (v["visit_time"].to_numpy().astype("datetime64[D]") - cal.start).astype(int)
+    option = _attribute(rng, vday, v["signed_up"].to_numpy(), v["buyer"].to_numpy(),
+                        traffic, kols["convert"].to_numpy()[k_of],
+                        kols["buy"].to_numpy()[k_of])
+    got = _outcomes(v, option, np.zeros(len(v), np.int64), 1, len(posts))
+    cd = channel_daily.loc[channel_daily["channel"] == "kol"]
+    cd_day = (cd["date"].to_numpy().astype("datetime64[D]") - cal.start).astype(int)
+    cents = np.zeros(len(posts), np.int64)
+    fee_weight = live * kols["fee"].to_numpy()[k_of][None, :]
+    for d, spend in zip(cd_day, cd["spend"].to_numpy()):
+        cents += _split(int(round(spend * 100)), fee_weight[d])
+    reads = np.round(kols["reads"].to_numpy()[k_of] * ctx.scale * size *
+                     _lognormal_mean_one(rng, 0.25, len(posts))).astype(np.int64)
+    engaged = reads * kols["engagement"].to_numpy()[k_of] * \
+        _lognormal_mean_one(rng, 0.2, len(posts))
+    mix = rng.dirichlet([6, 1.5, 1, 1.5], len(posts))     # likes, comments, shares, saves
+    counts = np.round(engaged[:, None] * mix).astype(np.int64)
+    table = pd.DataFrame({
+        "post_id": np.arange(1, len(posts) + 1),
+        "kol_name": kols["kol"].to_numpy()[k_of], "tier": kols["tier"].to_numpy()[k_of],
+        "platform": kols["platform"].to_numpy()[k_of],
+        "publish_date": cal.to_date(posts["day"].to_numpy()),
+        "fee": cents / 100, "reads": reads,
+        "likes": counts[:, 0], "comments": counts[:, 1], "shares": counts[:, 2],
+        "saves": counts[:, 3], "visits": got["visits"][0],
+        "signups": got["signups"][0], "orders": got["orders"][0],
+        "paid": np.round(got["paid"][0], 2)})
+    value = kols["clicks"] * kols["convert"] * kols["buy"] / kols["fee"]   # orders per CNY
+    return {"kol_posts": table, "kol_to_renew": str(kols.loc[value.idxmax(), "kol"]),
+            "kol_inflated_reads": str(kols.loc[kols["engagement"].idxmin(), "kol"])}
+
+
 # ---------------------------------------------------------------- the chain
 PLANTERS: tuple[Planter, ...] = (
     Planter("traffic", plant_traffic, ("direct_visits", "paid_volume")),
@@ -1442,6 +1641,10 @@ PLANTERS: tuple[Planter, ...] = (
     Planter("users", publish_users, ("users",)),
     Planter("community_members", publish_members, ("community_members",)),
     Planter("ab_assignments", publish_experiments, ("ab_assignments",)),
+    Planter("search_terms", plant_search_terms,
+            ("search_terms", "wasted_keywords", "long_tail_keywords")),
+    Planter("kol_posts", plant_kol_posts,
+            ("kol_posts", "kol_to_renew", "kol_inflated_reads")),
 )
 
 

@@ -2,7 +2,10 @@
 
 Every function takes plain DataFrames with the sample's column names (see
 `data/DATA_DICTIONARY.md`; map your own with `ops.read_table`) and returns a tidy
-DataFrame. Rates carry their denominator and a Wilson 95 % interval.
+DataFrame. Rates carry their denominator and a Wilson 95 % interval. Every report
+says the window it covers (`start`, `end`) and, where it shows ROI, the gross `margin`
+it assumed: ROI = (attributed revenue × margin − spend) / spend and ROAS = attributed
+revenue / spend, the glossary's `roi` and `roas`.
 
 Taught in 01_traffic.
 """
@@ -17,11 +20,11 @@ from scipy import optimize
 from . import arrays
 from .changes import rate_changes
 from .compat import renamed
-from .metrics import add_rate, ratio, require, two_proportions
+from .metrics import GROSS_MARGIN, add_rate, ratio, require, two_proportions
 from .i18n import t
 
-__all__ = ["uv_pv", "channel_report", "compare_pages", "conversion_drop",
-           "budget_reallocation", "attribution", "touch_paths"]
+__all__ = ["uv_pv", "channel_report", "keyword_report", "kol_report", "compare_pages",
+           "conversion_drop", "budget_reallocation", "attribution", "touch_paths"]
 
 
 def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = None
@@ -49,13 +52,42 @@ def uv_pv(visits: pd.DataFrame, freq: str = "D", by: str | list[str] | None = No
     return add_rate(out, "bounce_rate", "bounces", "visits")
 
 
+def _money_columns(out: pd.DataFrame, margin: float) -> pd.DataFrame:
+    """CPC, CPA, ROAS and ROI of rows with `spend`, `signups`, `revenue` (and `clicks`);
+    NaN where nothing was spent (a free channel has no cost per anything)."""
+    if not 0 < margin <= 1:
+        raise ValueError(f"margin is the gross margin, a fraction in (0, 1]; got {margin}")
+    paid = out["spend"].to_numpy(float) > 0
+    if "clicks" in out:
+        out["cpc"] = np.where(paid, ratio(out["spend"], out["clicks"]), np.nan)
+    out["cpa"] = np.where(paid, ratio(out["spend"], out["signups"]), np.nan)
+    out["roas"] = np.where(paid, ratio(out["revenue"], out["spend"]), np.nan)
+    out["margin"] = float(margin)
+    out["roi"] = np.where(paid, ratio(out["revenue"] * margin - out["spend"], out["spend"]),
+                          np.nan)
+    return out
+
+
 def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd.DataFrame,
-                   start: str | None = None, end: str | None = None) -> pd.DataFrame:
+                   start: str | None = None, end: str | None = None,
+                   margin: float = GROSS_MARGIN) -> pd.DataFrame:
     """One row per channel: cost, reach, conversion and what the acquired users bought.
 
     Revenue is everything the users who *signed up* in [start, end] paid, up to the end
-    of the data (a cohort view: later cohorts have had less time to buy). ROI and ROAS
-    are NaN for channels without spend.
+    of the data (a cohort view: later cohorts have had less time to buy). ROAS =
+    revenue / spend; ROI = (revenue × `margin` − spend) / spend. Both are NaN for
+    channels without spend. Columns `start` and `end` state the window (both days
+    included), `margin` the gross margin ROI assumed.
+
+    >>> cd = pd.DataFrame({"date": pd.to_datetime(["2026-01-01"]), "channel": ["sem"],
+    ...                    "spend": [30.0], "impressions": [200], "clicks": [5]})
+    >>> v = pd.DataFrame({"visit_time": pd.to_datetime(["2026-01-01"] * 2),
+    ...                   "channel": ["sem"] * 2, "signed_up": [True, False],
+    ...                   "user_id": [10, None]})
+    >>> o = pd.DataFrame({"user_id": [10, 10], "paid": [50.0, 40.0]})
+    >>> r = channel_report(cd, v, o).iloc[0]
+    >>> int(r.signups), float(r.cpa), float(r.roas), float(r.roi)   # ROI: (90 × .5 − 30) / 30
+    (1, 30.0, 3.0, 0.5)
 
     Taught in 01_traffic §The channel league table.
     """
@@ -79,17 +111,118 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
         buyers=("user_id", "nunique"), orders=("paid", "size"), revenue=("paid", "sum"))
     out = cost.join(reach, how="outer").join(sales, how="left").fillna(0)
     out = out.reset_index().rename(columns={"index": "channel"})
+    out.insert(1, "start", lo)
+    out.insert(2, "end", hi)
     for col in ("impressions", "clicks", "visits", "signups", "buyers", "orders"):
         out[col] = out[col].astype(int)
     out = add_rate(out, "ctr", "clicks", "impressions")
     out = add_rate(out, "cvr", "signups", "visits")
     out = add_rate(out, "buyer_rate", "buyers", "signups")
-    paid = out["spend"] > 0
-    out["cpc"] = np.where(paid, ratio(out["spend"], out["clicks"]), np.nan)
-    out["cpa"] = np.where(paid, ratio(out["spend"], out["signups"]), np.nan)
-    out["roas"] = np.where(paid, ratio(out["revenue"], out["spend"]), np.nan)
-    out["roi"] = out["roas"] - 1
+    out = _money_columns(out, margin)
     return out.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
+
+
+def _window(df: pd.DataFrame, time: str, start, end, caller: str
+            ) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
+    lo = pd.Timestamp(start) if start is not None else df[time].min()
+    hi = pd.Timestamp(end) if end is not None else df[time].max()
+    if hi < lo:
+        raise ValueError(f"{caller}: end {hi.date()} is before start {lo.date()}")
+    kept = df[(df[time] >= lo) & (df[time] <= hi)]
+    if kept.empty:
+        raise ValueError(f"{caller}: no rows between {lo.date()} and {hi.date()}; "
+                         f"the data runs {df[time].min().date()} … {df[time].max().date()}")
+    return kept, lo, hi
+
+
+def keyword_report(search_terms: pd.DataFrame, start: str | None = None,
+                   end: str | None = None, margin: float = GROSS_MARGIN) -> pd.DataFrame:
+    """One row per SEM keyword (搜索词报告) over the months in [start, end]: reach, cost,
+    position, conversion and what its signups bought.
+
+    `avg_position` is weighted by impressions; `click_cvr` = signups / clicks (a
+    keyword report knows clicks, not visits); `spend_share` = its share of the
+    keywords' spend; `wasted` marks spend that brought no signup at all. Most spend
+    first.
+
+    >>> st = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-01"]),
+    ...     "keyword": ["绿茶", "绿茶", "奶茶加盟"], "match_type": ["broad"] * 3,
+    ...     "impressions": [1000, 1000, 500], "clicks": [30, 50, 20],
+    ...     "cost": [60.0, 90.0, 50.0], "avg_position": [2.0, 3.0, 2.5],
+    ...     "signups": [3, 2, 0], "orders": [1, 1, 0], "paid": [100.0, 80.0, 0.0]})
+    >>> r = keyword_report(st)
+    >>> r[["keyword", "avg_position", "cpa", "spend_share", "wasted"]].values.tolist()
+    [['绿茶', 2.5, 30.0, 0.75, False], ['奶茶加盟', 2.5, nan, 0.25, True]]
+
+    Taught in 01_traffic §Search terms.
+    """
+    cols = ["month", "keyword", "match_type", "impressions", "clicks", "cost",
+            "avg_position", "signups", "orders", "paid"]
+    require(search_terms, cols, "keyword_report(search_terms)")
+    st, lo, hi = _window(search_terms, "month", start, end, "keyword_report")
+    st = st.assign(position_x_impressions=st["avg_position"] * st["impressions"])
+    out = st.groupby(["keyword", "match_type"], observed=True, sort=False).agg(
+        months=("month", "nunique"), impressions=("impressions", "sum"),
+        clicks=("clicks", "sum"), spend=("cost", "sum"),
+        position_x_impressions=("position_x_impressions", "sum"),
+        signups=("signups", "sum"), orders=("orders", "sum"), revenue=("paid", "sum"),
+    ).reset_index()
+    out.insert(2, "start", lo)
+    out.insert(3, "end", (hi + pd.offsets.MonthEnd(0)).normalize())
+    out["avg_position"] = ratio(out.pop("position_x_impressions"), out["impressions"])
+    out = add_rate(out, "ctr", "clicks", "impressions")
+    out = add_rate(out, "click_cvr", "signups", "clicks")
+    out = _money_columns(out, margin)
+    out["spend_share"] = out["spend"] / out["spend"].sum()
+    out["wasted"] = (out["spend"] > 0) & (out["signups"] == 0)
+    return out.sort_values("spend", ascending=False, ignore_index=True)
+
+
+def kol_report(kol_posts: pd.DataFrame, by: str = "kol_name", start: str | None = None,
+               end: str | None = None, margin: float = GROSS_MARGIN) -> pd.DataFrame:
+    """KOL collaborations (KOL 合作) per `by` ("kol_name" or "post_id") for posts published in
+    [start, end]: fee, reach, engagement, the traffic and signups each brought, and
+    what those signups bought.
+
+    `engagements` = likes + comments + shares + saves; CPM (千次阅读成本) = spend /
+    reads × 1000; CPE (单次互动成本) = spend / engagements; `cvr` = signups / visits;
+    `cpa` = spend / signups; `cost_per_order` = spend / orders. Lowest CPA first.
+
+    >>> kp = pd.DataFrame({"post_id": [1, 2], "kol_name": ["甲", "甲"], "tier": ["mid"] * 2,
+    ...     "platform": ["zhihu"] * 2, "publish_date": pd.to_datetime(["2026-01-02"] * 2),
+    ...     "fee": [100.0, 100.0], "reads": [4000, 6000], "likes": [60, 40],
+    ...     "comments": [10, 10], "shares": [5, 5], "saves": [5, 15], "visits": [80, 120],
+    ...     "signups": [8, 12], "orders": [4, 6], "paid": [500.0, 700.0]})
+    >>> kol_report(kp)[["kol_name", "posts", "cpm", "cpe", "cpa", "roas"]].values.tolist()
+    [['甲', 2, 20.0, 1.3333333333333333, 10.0, 6.0]]
+
+    Taught in 01_traffic §KOL collaborations.
+    """
+    engaged = ["likes", "comments", "shares", "saves"]
+    cols = ["post_id", "kol_name", "tier", "platform", "publish_date", "fee", "reads", *engaged,
+            "visits", "signups", "orders", "paid"]
+    require(kol_posts, cols, "kol_report(kol_posts)")
+    if by not in ("kol_name", "post_id"):
+        raise ValueError(f"by must be 'kol_name' or 'post_id', not {by!r}")
+    kp, lo, hi = _window(kol_posts, "publish_date", start, end, "kol_report")
+    kp = kp.assign(engagements=kp[engaged].sum(axis=1))
+    keys = ["kol_name", "tier", "platform"]
+    if by == "post_id":
+        keys = ["post_id", *keys, "publish_date"]
+    out = kp.groupby(keys, observed=True, sort=False).agg(
+        posts=("post_id", "size"), spend=("fee", "sum"), reads=("reads", "sum"),
+        engagements=("engagements", "sum"), **{c: (c, "sum") for c in engaged},
+        visits=("visits", "sum"), signups=("signups", "sum"), orders=("orders", "sum"),
+        revenue=("paid", "sum")).reset_index()
+    out.insert(len(keys), "start", lo)
+    out.insert(len(keys) + 1, "end", hi)
+    out["cpm"] = ratio(out["spend"] * 1000, out["reads"])
+    out["cpe"] = ratio(out["spend"], out["engagements"])
+    out = add_rate(out, "engagement_rate", "engagements", "reads")
+    out = add_rate(out, "cvr", "signups", "visits")
+    out = _money_columns(out, margin)
+    out["cost_per_order"] = ratio(out["spend"], out["orders"])
+    return out.sort_values("cpa", ignore_index=True, na_position="last")
 
 
 @renamed(old_order=("control", "treatment", "page", "metric", "alpha", "lang"),
@@ -144,9 +277,13 @@ def conversion_drop(visits: pd.DataFrame, group: str = "channel",
                         trials_name)
 
 
+RECENT_DAYS = 28   # "today's level" of a channel in a budget plan: its last 28 days
+
+
 def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
                         since: str | None = None, max_change: float = 0.5,
-                        budget: float | None = None, lang: str | None = None
+                        budget: float | None = None, hold: list[str] | tuple = (),
+                        check_breaks: bool = True, lang: str | None = None
                         ) -> pd.DataFrame:
     """Recommend daily spend per paid channel that buys the most signups for the budget.
 
@@ -155,7 +292,15 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
     b < 1 returns diminish, so the *marginal* CPA (cost of the next signup,
     = spend / (b × signups)) is above the average CPA. Spend moves from high to low
     marginal CPA until they are equal or a channel hits ±`max_change` of today's level.
-    Each row's `explanation` is written in `lang` (default: `ops.setup`'s).
+
+    "Today's level" (`spend_per_day`, `signups_per_day`, `cpa`) is the last 28 days,
+    stated in `start` and `end`; the elasticity is fitted on every day since `since`.
+    A channel is held at today's spend, not optimised, when its conversion broke
+    (`check_breaks`: a significant fall found by `conversion_drop`, which you fix
+    before you move money) or when you name it in `hold`; pay-per-result channels and
+    channels with < 14 days of spend are kept too. `status` says which: optimised,
+    broken, held or fixed. Each row's `explanation` is written in `lang` (default:
+    `ops.setup`'s).
 
     Taught in 01_traffic §Shifting budget.
     """
@@ -164,63 +309,110 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
     if not 0 < max_change < 1:
         raise ValueError(f"max_change must be between 0 and 1, got {max_change}")
     cd = channel_daily.copy()
+    v = visits
     if since is not None:
         cd = cd[cd["date"] >= pd.Timestamp(since)]
-    signups = (visits[visits["signed_up"].astype(bool)]
-               .assign(date=lambda v: v["visit_time"].dt.normalize())
+        v = v[v["visit_time"] >= pd.Timestamp(since)]
+    signups = (v[v["signed_up"].astype(bool)]
+               .assign(date=lambda x: x["visit_time"].dt.normalize())
                .groupby(["date", "channel"], observed=True).size().rename("signups"))
     cd = cd.join(signups, on=["date", "channel"]).fillna({"signups": 0})
     paid = cd.groupby("channel", observed=True)["spend"].sum()
-    paid = paid[paid > 0].index
-    fits, fixed = [], []
+    paid = [str(c) for c in paid[paid > 0].index]
+    unknown = sorted(set(hold) - set(paid))
+    if unknown:
+        raise ValueError(f"hold names {unknown}, which are not paid channels here; "
+                         f"paid channels: {paid}")
+    end = cd["date"].max()
+    start = end - pd.Timedelta(days=RECENT_DAYS - 1)
+    breaks = _breaks(v, paid) if check_breaks else {}
+    fits, kept = [], []
     for ch in paid:
         d = cd[(cd["channel"] == ch) & (cd["spend"] > 0)]
+        recent = d[d["date"] >= start]
         per_signup = ratio(d["spend"], d["signups"])
-        if len(d) < 14 or np.nanstd(per_signup) < 1e-9 * np.nanmean(per_signup):
-            fixed.append(ch)   # too few days, or pay-per-signup (cost ∝ result): not a lever
-            continue
+        if len(d) < 14 or len(recent) == 0 or \
+                np.nanstd(per_signup) < 1e-9 * np.nanmean(per_signup):
+            kept.append((ch, "fixed", t("traffic.budget.fixed", lang, channel=ch)))
+            continue   # too few days, or pay-per-signup (cost ∝ result): not a lever
         months = (d["date"] - d["date"].min()).dt.days.to_numpy() / 30.0
         X = sm.add_constant(np.column_stack([np.log(d["spend"].to_numpy()), months]))
         res = sm.GLM(d["signups"].to_numpy(), X, family=sm.families.Poisson()).fit()
-        b = float(res.params[1])
         low, high = res.conf_int()[1]
-        recent = d.tail(28)
         fits.append({"channel": ch, "spend_per_day": recent["spend"].mean(),
-                     "signups_per_day": recent["signups"].mean(), "elasticity": b,
-                     "elasticity_low": low, "elasticity_high": high, "days": len(d)})
+                     "signups_per_day": recent["signups"].mean(),
+                     "elasticity": float(res.params[1]), "elasticity_low": low,
+                     "elasticity_high": high, "days": len(d)})
     if not fits:
         raise ValueError("no paid channel has 14+ days with spend; widen the date range")
     out = pd.DataFrame(fits)
+    out["status"] = ["broken" if c in breaks else "held" if c in hold else "optimised"
+                     for c in out["channel"]]
+    free = out["status"].eq("optimised").to_numpy()
     s0, y0 = out["spend_per_day"].to_numpy(), out["signups_per_day"].to_numpy()
     b = np.clip(out["elasticity"].to_numpy(), 0.05, 1.0)   # ≥ 1 would mean no ceiling
-    total = float(budget if budget is not None else s0.sum())
-
-    def negative_signups(x):
-        return -np.sum(y0 * (x / s0) ** b)
-
-    bounds = [(s * (1 - max_change), s * (1 + max_change)) for s in s0]
-    res = optimize.minimize(negative_signups, s0 * total / s0.sum(), bounds=bounds,
-                            constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}],
-                            method="SLSQP")
-    if not res.success:
-        raise RuntimeError(f"the optimiser did not converge: {res.message}")
-    x = res.x
+    x = s0.copy()
+    if free.any():
+        total = float(budget if budget is not None else s0.sum()) - s0[~free].sum()
+        if total <= 0:
+            raise ValueError(f"budget {budget} does not even cover the held channels' "
+                             f"{s0[~free].sum():.2f} a day")
+        x[free] = _allocate(s0[free], y0[free], b[free], total, max_change)
     out["cpa"] = s0 / np.maximum(y0, 1e-9)
     out["marginal_cpa"] = s0 / np.maximum(b * y0, 1e-9)
     out["recommended_spend"] = x
     out["change_pct"] = x / s0 - 1
     out["expected_signups"] = y0 * (x / s0) ** b
-    out["explanation"] = [_explain(r, lang) for r in out.itertuples()]
-    for ch in fixed:
-        d = cd[cd["channel"] == ch].tail(28)
+    out["explanation"] = [
+        _explain(r, lang) if r.status == "optimised"
+        else t("traffic.budget.held", lang, channel=r.channel) if r.status == "held"
+        else t("traffic.budget.broken", lang, channel=r.channel, **breaks[r.channel])
+        for r in out.itertuples()]
+    for ch, status, why in kept:
+        d = cd[(cd["channel"] == ch) & (cd["date"] >= start)]
         out.loc[len(out)] = {
-            "channel": ch, "spend_per_day": d["spend"].mean(),
+            "channel": ch, "status": status, "spend_per_day": d["spend"].mean(),
             "signups_per_day": d["signups"].mean(), "recommended_spend": d["spend"].mean(),
             "change_pct": 0.0, "expected_signups": d["signups"].mean(),
-            "cpa": float(ratio(d["spend"].sum(), d["signups"].sum())),
-            "explanation": t("traffic.budget.fixed", lang, channel=ch)}
+            "cpa": float(ratio(d["spend"].sum(), d["signups"].sum())), "explanation": why}
     out["days"] = out["days"].astype("Int64")
-    return out.sort_values("marginal_cpa", ignore_index=True, na_position="last")
+    out.insert(1, "start", start)
+    out.insert(2, "end", end)
+    order = ["channel", "status", "start", "end", "spend_per_day", "signups_per_day", "cpa",
+             "elasticity", "elasticity_low", "elasticity_high", "marginal_cpa",
+             "recommended_spend", "change_pct", "expected_signups", "days", "explanation"]
+    return out[order].sort_values(["marginal_cpa"], ignore_index=True, na_position="last")
+
+
+def _breaks(visits: pd.DataFrame, channels: list[str]) -> dict[str, dict]:
+    """Paid channels whose conversion fell for real (`conversion_drop`), with the facts."""
+    v = visits[visits["channel"].astype(str).isin(channels)]
+    found = rate_changes(v, "channel", "signed_up", "visit_time", trials_name="visits")
+    fell = found[found["significant"] & (found["change"] < 0)]
+    return {str(r.channel): {"date": r.change_date.date().isoformat(),
+                             "before": r.rate_before, "after": r.rate_after, "p": r.p_value}
+            for r in fell.itertuples()}
+
+
+def _allocate(s0: np.ndarray, y0: np.ndarray, b: np.ndarray, total: float,
+              max_change: float) -> np.ndarray:
+    """Daily spend per channel, summing to `total` within ±max_change of s0, that
+    maximises Σ y0 (x / s0)^b."""
+    def negative_signups(x):
+        return -np.sum(y0 * (x / s0) ** b)
+
+    bounds = [(s * (1 - max_change), s * (1 + max_change)) for s in s0]
+    lo, hi = sum(a for a, _ in bounds), sum(c for _, c in bounds)
+    if not lo - 1e-9 <= total <= hi + 1e-9:
+        raise ValueError(f"a budget of {total:.2f} a day cannot be reached within "
+                         f"±{max_change:.0%} of today's spend ({lo:.2f} … {hi:.2f}); "
+                         "raise max_change or change the budget")
+    res = optimize.minimize(negative_signups, s0 * total / s0.sum(), bounds=bounds,
+                            constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}],
+                            method="SLSQP")
+    if not res.success:
+        raise RuntimeError(f"the optimiser did not converge: {res.message}")
+    return res.x
 
 
 def _explain(r, lang: str | None) -> str:

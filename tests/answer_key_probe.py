@@ -20,7 +20,7 @@ from opshelpers.answers import score  # noqa: E402
 from opshelpers.exercises import QUESTIONS, Data  # noqa: E402
 
 QIDS = ("q1_kol_march_signups", "q3_buyer_share", "q4_coupon_median_paid",
-        "q5_xhs_drop_date", "q2_best_buyer_rate_channel")      # every kind of answer
+        "q7_surge_date", "q2_best_buyer_rate_channel")      # every kind of answer
 
 
 def functions():

@@ -2,6 +2,7 @@
 the data dictionary, the CLI, and consistency between tables."""
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,25 @@ def test_data_dictionary_is_current():
             assert f"| `{col.name}` |" in text
 
 
+def test_data_dictionary_is_bilingual_chinese_first():
+    cjk = re.compile("[\u4e00-\u9fff]")
+    for name, table in schema.TABLES.items():
+        for col in table.columns:
+            assert col.meaning_zh and cjk.search(col.meaning_zh), (name, col.name)
+    text = schema.render_dictionary()
+    rule = text.index("\n---\n")
+    assert text.index("# 数据字典") < rule < text.index("# Data dictionary")
+    for name, table in schema.TABLES.items():
+        heading = f"## `{name}` — {table.chinese}\n"
+        zh, en = text.index(heading), text.rindex(heading)
+        assert zh < rule < en, name
+        assert text.index(f"粒度：{table.grain_in('zh').rstrip('。')}。") < rule, name
+        assert text.index(f"Grain: {table.grain}.") > rule, name
+        for col in table.columns:
+            assert text.index(f"| {col.meaning_zh} |", zh) < rule, (name, col.name)
+            assert text.index(f"| {col.meaning} |", en) > rule, (name, col.name)
+
+
 def test_tables_are_consistent(t, truths):
     users, events, orders, visits = t["users"], t["events"], t["orders"], t["visits"]
     assert users["user_id"].tolist() == list(range(1, len(users) + 1))
@@ -90,7 +110,7 @@ def test_cli_generate_writes_tables(tmp_path):
     r = subprocess.run([sys.executable, "-m", "opshelpers", "data", "generate", "--users",
                         "800", "--seed", "2", "--out", str(out)], capture_output=True,
                        text=True, check=True)
-    assert "wrote 12 tables" in r.stdout
+    assert f"wrote {len(synth.TABLES)} tables" in r.stdout
     assert "100%" in r.stderr                                   # the progress bar
     assert sorted(p.stem for p in out.glob("*.csv")) == sorted(synth.TABLES)
     bad = subprocess.run([sys.executable, "-m", "opshelpers", "data", "generate", "--users",

@@ -1,8 +1,10 @@
 """Notebook harness: editions generated from their sources, executed, and in sync."""
 
+import re
 import shutil
 
 import nbformat
+import pandas as pd
 import pytest
 
 from opshelpers import glossary, i18n, notebooks
@@ -133,9 +135,11 @@ def test_navigation_links_to_the_english_edition_until_a_lesson_is_converted():
         "[01_traffic →](01_traffic.ipynb)")
     zh = notebooks.navigation("00_start_here", "zh")
     assert zh.startswith("←（开始） · [目录](00_start_here.ipynb#Contents)")
-    assert "(../en/01_traffic.ipynb)" in zh and "英文版" in zh
+    assert zh.endswith("[01_traffic →](01_traffic.ipynb)")          # converted: stays in zh
     assert notebooks.navigation("01_traffic", "en").startswith(
         "[← 00_start_here](00_start_here.ipynb)")
+    zh01 = notebooks.navigation("01_traffic", "zh")                    # 02 is not yet
+    assert "(../en/02_users.ipynb)" in zh01 and "英文版" in zh01
 
 
 def test_glossary_complete():
@@ -146,3 +150,85 @@ def test_glossary_complete():
     assert glossary.term("aov", lang="en") == "Average order value (AOV) (客单价)"
     with pytest.raises(ValueError, match="unknown area"):
         glossary.table("sales")
+
+
+# --------------------------------------------------------- answers not on the screen
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.])-?\d[\d,]*(?:\.\d+)?(?:\s?%)?")
+
+
+def _shown_numbers(text: str) -> list[tuple[float, int, bool]]:
+    """Every number written in `text`: (value, significant digits as written, percent).
+    A percentage's value is its fraction; for it the digits are its decimals."""
+    found = []
+    for token in NUMBER.findall(text.replace("−", "-")):
+        raw = token.replace(",", "").replace(" ", "")
+        percent = raw.endswith("%")
+        raw = raw.rstrip("%")
+        if percent:
+            decimals = len(raw.split(".")[1]) if "." in raw else 0
+            found.append((float(raw) / 100, decimals, True))
+        else:
+            digits = raw.lstrip("-").replace(".", "").lstrip("0")
+            found.append((float(raw), len(digits) if "." in raw else
+                          len(digits.rstrip("0")) or 1, False))
+    return found
+
+
+def _gives(shown: tuple[float, int, bool], answer: float) -> bool:
+    """Does a written number state `answer`: the answer rounded to the 3+ significant
+    digits it shows, or a percentage with 1+ decimals equal to the answer's? (Two digits
+    or a whole percentage match unrelated numbers by chance: table indices, a CTR.)"""
+    value, digits, percent = shown
+    if percent:
+        return digits >= 1 and round(100 * value, digits) == round(100 * answer, digits)
+    return digits >= 3 and value == float(f"{answer:.{digits}g}")
+
+
+def _cell_text(cell) -> str:
+    if cell.cell_type == "markdown":
+        return cell.source
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out["text"])
+        for mime in ("text/plain", "text/markdown"):
+            parts.append(out.get("data", {}).get(mime, ""))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("stem", notebooks.converted())
+@pytest.mark.parametrize("lang", notebooks.LANGS)
+def test_no_answer_is_on_the_screen_before_its_question(stem, lang):
+    """In the solution edition, nothing shown above a question — prose or output — states
+    its answer: no number there is the answer at 3+ significant digits or as a
+    percentage with 1+ decimals, and a date answer is not written out."""
+    from opshelpers.exercises import QUESTIONS, Data
+
+    path = notebooks.folder(lang, "solution") / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    data, shown, checked, above_prompt = Data(), [], 0, 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.match(r"\*\*Q\d+\.\*\*", cell.source):
+            above_prompt = len(shown)              # the prompt itself may name numbers
+        asked = re.search(r'ops\.check\("(q\w+)"', cell.source)
+        q = QUESTIONS.get(asked.group(1)) if asked and cell.cell_type == "code" else None
+        if q is not None and q.spec.kind in ("number", "date"):
+            want = data.value(q)
+            text = "\n".join(shown[:above_prompt])
+            if q.spec.kind == "date":
+                assert str(pd.Timestamp(want).date()) not in text, q.qid
+            else:
+                stated = [x for x in _shown_numbers(text) if _gives(x, float(want))]
+                assert not stated, f"{q.qid}: {want} is on the screen above it: {stated[:3]}"
+            checked += 1
+        shown.append(_cell_text(cell))
+    assert checked >= (1 if stem == "00_start_here" else 7), checked
+
+
+def test_the_screen_check_reads_numbers_as_written():
+    assert _shown_numbers("wasted 23.3 % of 1,831.5 signups, row 11, v0.5x") == [
+        (0.233, 1, True), (1831.5, 5, False), (11.0, 2, False)]
+    assert _shown_numbers("单均成本约3.50元") == [(3.5, 3, False)]
+    assert _gives((0.0277, 3, False), 0.02767) and not _gives((0.035, 2, False), 0.0348)
+    assert _gives((0.233, 1, True), 0.2334) and not _gives((0.23, 0, True), 0.2334)
+    assert not _gives((0.0350, 3, False), 0.0348) and _gives((1800.0, 2, False), 1831) is False

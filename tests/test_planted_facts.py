@@ -82,6 +82,65 @@ def test_kol_best_roi_and_sem_worst_cpa_trend(t):
     assert (worst == "sem").all()                                  # dearest every month
 
 
+def test_search_terms_add_up_to_the_sem_rows_of_channel_daily_and_visits(t):
+    st, cd, v = t["search_terms"], t["channel_daily"], t["visits"]
+    sem = cd[cd.channel == "sem"].groupby(cd.date.dt.to_period("M"))
+    mine = st.groupby(st.month.dt.to_period("M"))
+    assert (mine.clicks.sum() == sem.clicks.sum()).all()
+    assert (mine.impressions.sum() == sem.impressions.sum()).all()
+    assert np.allclose(mine.cost.sum(), sem.spend.sum(), atol=0.005)      # to the cent
+    signed = v[(v.channel == "sem") & v.signed_up]
+    assert (mine.signups.sum() == signed.groupby(signed.visit_time.dt.to_period("M"))
+            .size()).all()
+    bought = t["orders"][t["orders"].user_id.isin(signed.user_id)]
+    assert st.orders.sum() == len(bought)
+    assert st.paid.sum() == pytest.approx(bought.paid.sum(), abs=0.05)
+
+
+def test_wasted_keywords_cost_a_fifth_of_sem_and_long_tail_is_cheapest(t, truths):
+    st = t["search_terms"]
+    kw = st.groupby("keyword")[["cost", "clicks", "impressions", "signups"]].sum()
+    wasted = kw[kw.signups == 0]
+    assert sorted(wasted.index) == sorted(truths.wasted_keywords)
+    assert 0.15 < wasted.cost.sum() / kw.cost.sum() < 0.3
+    cpa = (kw.cost / kw.signups).drop(wasted.index)
+    tail = cpa[truths.long_tail_keywords]
+    generic = cpa.drop(truths.long_tail_keywords).drop(["茶语", "茶语官网", "茶语app"])
+    assert tail.max() < 0.5 * generic.min()                     # long tail: cheap signups
+    assert kw.loc[truths.long_tail_keywords, "impressions"].max() < kw.impressions.median()
+
+
+def test_ctr_falls_with_ad_position(t, truths):
+    st = t["search_terms"]
+    slope = np.polyfit(np.log(st.avg_position), np.log(st.clicks / st.impressions), 1)[0]
+    planted = truths.planted["traffic"]["ctr_position_slope"]
+    assert slope == pytest.approx(-planted, abs=0.15)
+    top = st[st.avg_position <= 1.5]
+    low = st[st.avg_position >= 3]
+    assert top.clicks.sum() / top.impressions.sum() > \
+        2 * low.clicks.sum() / low.impressions.sum()
+
+
+def test_kol_posts_add_up_and_one_kol_is_worth_renewing(t, truths):
+    kp, cd, v = t["kol_posts"], t["channel_daily"], t["visits"]
+    assert kp.fee.sum() == pytest.approx(cd[cd.channel == "kol"].spend.sum(), abs=0.005)
+    kol_visits = v[v.channel == "kol"]
+    assert kp.visits.sum() == len(kol_visits)
+    assert kp.signups.sum() == kol_visits.signed_up.sum()
+    assert (kp.publish_date.min() - pd.Timestamp("2026-01-01")).days <= 3
+    k = kp.groupby("kol_name")[["fee", "reads", "likes", "comments", "shares", "saves",
+                          "visits", "signups", "orders", "paid"]].sum()
+    per_order = k.fee / k.orders
+    cpm = k.fee / k.reads * 1000
+    engagement = k[["likes", "comments", "shares", "saves"]].sum(axis=1) / k.reads
+    assert per_order.idxmin() == truths.kol_to_renew
+    assert per_order.drop(truths.kol_to_renew).min() > 1.3 * per_order.min()
+    assert cpm.idxmin() != truths.kol_to_renew           # the cheapest reach is a trap
+    assert engagement.idxmin() == truths.kol_inflated_reads
+    assert engagement[truths.kol_inflated_reads] < 0.6 * engagement.drop(
+        truths.kol_inflated_reads).min()
+
+
 # ------------------------------------------------------------------ users
 def test_onboarding_change_lifts_d7_retention(t, truths):
     users, events = t["users"], t["events"]

@@ -52,8 +52,9 @@ def test_channel_report_equals_pandas(s):
     for col in ("visits", "signups", "buyers", "orders"):
         assert (got[col] == ours[col]).all(), col
     assert np.allclose(got["revenue"], ours["revenue"], atol=0.01)
-    assert np.allclose(got["roi"].astype(float), ours["roi"].astype(float), atol=1e-3,
-                       equal_nan=True)
+    for col in ("roas", "roi"):
+        assert np.allclose(got[col].astype(float), ours[col].astype(float), rtol=1e-12,
+                           equal_nan=True), col
 
 
 def test_rfm_equals_pandas(s):

@@ -11,7 +11,8 @@ from opshelpers import traffic
 
 @pytest.fixture(scope="module")
 def data():
-    return {n: ops.load_sample(n) for n in ("visits", "channel_daily", "orders")}
+    return {n: ops.load_sample(n) for n in ("visits", "channel_daily", "orders",
+                                            "search_terms", "kol_posts")}
 
 
 def tiny_visits():
@@ -42,7 +43,13 @@ def test_channel_report_by_hand():
     out = traffic.channel_report(cd, tiny_visits(), orders).set_index("channel")
     assert out.loc["sem", ["visits", "signups", "buyers", "orders"]].tolist() == [3, 1, 1, 2]
     assert out.loc["sem", "cpa"] == 30.0 and out.loc["sem", "cpc"] == 6.0
-    assert out.loc["sem", "roas"] == 2.0 and out.loc["sem", "roi"] == 1.0
+    assert out.loc["sem", "roas"] == 2.0 and out.loc["sem", "roi"] == 0.0   # 60 × .5 − 30
+    assert out.loc["sem", ["start", "end"]].tolist() == [pd.Timestamp("2026-01-01"),
+                                                         pd.Timestamp("2026-01-02")]
+    at_70 = traffic.channel_report(cd, tiny_visits(), orders, margin=0.7).set_index("channel")
+    assert at_70.loc["sem", "roi"] == pytest.approx((60 * 0.7 - 30) / 30, abs=1e-12)
+    with pytest.raises(ValueError, match="margin is the gross margin"):
+        traffic.channel_report(cd, tiny_visits(), orders, margin=50)
     assert np.isnan(out.loc["seo", "roi"])                     # no spend, no ROI
     assert out.loc["seo", "ctr"] == 0.03
 
@@ -114,6 +121,94 @@ def test_budget_reallocation_recovers_elasticities_and_moves_money(data, truths)
     assert zh.set_index("channel").loc["sem", "explanation"].startswith(
         f"sem 减投 {abs(sem['change_pct']):.0%}：下一个注册的成本")
     assert zh.set_index("channel").loc["referral", "explanation"].startswith("referral 保持不变")
+
+
+def test_budget_holds_the_broken_channel_and_says_why(data):
+    cd, v = data["channel_daily"], data["visits"]
+    out = traffic.budget_reallocation(cd, v, lang="en").set_index("channel")
+    assert out["status"].to_dict() == {"kol": "optimised", "feed_ads": "optimised",
+                                       "xiaohongshu": "broken", "sem": "optimised",
+                                       "referral": "fixed"}
+    xhs = out.loc["xiaohongshu"]
+    assert xhs["change_pct"] == 0 and xhs["recommended_spend"] == xhs["spend_per_day"]
+    assert xhs["explanation"].startswith("hold xiaohongshu: its conversion fell from 9.")
+    assert "on 2026-04-2" in xhs["explanation"]
+    # today's level is the last 28 days, both ends included, and says so
+    assert (out["end"] == pd.Timestamp("2026-06-30")).all()
+    assert (out["start"] == pd.Timestamp("2026-06-03")).all()
+    sem_days = cd[(cd.channel == "sem") & (cd.date >= "2026-06-03")]
+    signed = v[(v.channel == "sem") & v.signed_up & (v.visit_time >= "2026-06-03")]
+    assert out.loc["sem", "cpa"] == pytest.approx(sem_days.spend.sum() / len(signed),
+                                                  rel=1e-12)
+    # the money the held channel keeps is not moved: the others share the rest
+    free = out[out["status"] == "optimised"]
+    assert free["recommended_spend"].sum() == pytest.approx(free["spend_per_day"].sum(),
+                                                            rel=1e-6)
+    unchecked = traffic.budget_reallocation(cd, v, check_breaks=False).set_index("channel")
+    assert unchecked.loc["xiaohongshu", "status"] == "optimised"
+    assert unchecked.loc["xiaohongshu", "change_pct"] != 0
+    mine = traffic.budget_reallocation(cd, v, hold=["kol"], lang="zh").set_index("channel")
+    assert mine.loc["kol", "status"] == "held" and mine.loc["kol", "change_pct"] == 0
+    assert mine.loc["kol", "explanation"].startswith("kol 暂不调整")
+    with pytest.raises(ValueError, match=r"hold names \['tv'\], which are not paid"):
+        traffic.budget_reallocation(cd, v, hold=["tv"])
+    with pytest.raises(ValueError, match="cannot be reached within"):
+        traffic.budget_reallocation(cd, v, budget=10_000)
+
+
+def test_keyword_report_equals_plain_pandas(data, truths):
+    st = data["search_terms"]
+    out = traffic.keyword_report(st).set_index("keyword")
+    g = st.groupby("keyword")
+    want = pd.DataFrame({"impressions": g.impressions.sum(), "clicks": g.clicks.sum(),
+                         "spend": g.cost.sum(), "signups": g.signups.sum(),
+                         "revenue": g.paid.sum(),
+                         "avg_position": (st.avg_position * st.impressions).groupby(
+                             st.keyword).sum() / g.impressions.sum()})
+    out = out.loc[want.index]
+    for col in ("impressions", "clicks", "signups"):
+        assert (out[col] == want[col]).all(), col
+    for col in ("spend", "revenue", "avg_position"):
+        np.testing.assert_allclose(out[col], want[col], rtol=1e-12, err_msg=col)
+    np.testing.assert_allclose(out["cpa"], (want.spend / want.signups).where(
+        want.signups > 0), rtol=1e-12)
+    np.testing.assert_allclose(out["roi"], (want.revenue * 0.5 - want.spend) / want.spend,
+                               rtol=1e-12)
+    assert sorted(out.index[out["wasted"]]) == sorted(truths.wasted_keywords)
+    assert out["spend_share"].sum() == pytest.approx(1, abs=1e-12)
+    assert (out["start"] == pd.Timestamp("2026-01-01")).all()
+    assert (out["end"] == pd.Timestamp("2026-06-30")).all()
+    # a window of months: exactly the months asked for, both ends included
+    spring = traffic.keyword_report(st, start="2026-03-01", end="2026-04-01")
+    assert (spring["months"] == 2).all()
+    assert spring["clicks"].sum() == st[st.month.between("2026-03-01", "2026-04-01")
+                                         ].clicks.sum()
+    assert (spring["end"] == pd.Timestamp("2026-04-30")).all()
+    with pytest.raises(ValueError, match="no rows between 2027-01-01"):
+        traffic.keyword_report(st, start="2027-01-01", end="2027-02-01")
+
+
+def test_kol_report_equals_plain_pandas_and_finds_the_kol_to_renew(data, truths):
+    kp = data["kol_posts"]
+    out = traffic.kol_report(kp).set_index("kol_name")
+    g = kp.groupby("kol_name")
+    engaged = kp[["likes", "comments", "shares", "saves"]].sum(axis=1).groupby(kp.kol_name).sum()
+    np.testing.assert_allclose(out.loc[g.fee.sum().index, "cpm"],
+                               g.fee.sum() / g.reads.sum() * 1000, rtol=1e-12)
+    np.testing.assert_allclose(out.loc[engaged.index, "cpe"], g.fee.sum() / engaged,
+                               rtol=1e-12)
+    np.testing.assert_allclose(out.loc[engaged.index, "cost_per_order"],
+                               g.fee.sum() / g.orders.sum(), rtol=1e-12)
+    assert out["posts"].sum() == len(kp)
+    assert out["cost_per_order"].idxmin() == truths.kol_to_renew
+    assert out["engagement_rate"].idxmin() == truths.kol_inflated_reads
+    assert out["cpm"].idxmin() != truths.kol_to_renew
+    posts = traffic.kol_report(kp, by="post_id")
+    assert len(posts) == len(kp) and posts["spend"].sum() == pytest.approx(kp.fee.sum())
+    with pytest.raises(ValueError, match="by must be 'kol_name' or 'post_id'"):
+        traffic.kol_report(kp, by="platform")
+    with pytest.raises(ops.SchemaError, match=r"kol_report\(kol_posts\) needs column"):
+        traffic.kol_report(kp.drop(columns="reads"))
 
 
 def test_attribution_by_hand_and_conserves_signups(data):
