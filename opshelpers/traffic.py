@@ -95,10 +95,7 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
             "channel_report(channel_daily)")
     require(visits, ["visit_time", "channel", "signed_up", "user_id"], "channel_report(visits)")
     require(orders, ["user_id", "paid"], "channel_report(orders)")
-    lo = pd.Timestamp(start) if start else visits["visit_time"].min().normalize()
-    hi = pd.Timestamp(end) if end else visits["visit_time"].max().normalize()
-    if hi < lo:
-        raise ValueError(f"end {hi.date()} is before start {lo.date()}")
+    lo, hi = _bounds(visits["visit_time"].dt.normalize(), start, end, "channel_report")
     cd = channel_daily[(channel_daily["date"] >= lo) & (channel_daily["date"] <= hi)]
     day = visits["visit_time"].dt.normalize()
     v = visits[(day >= lo) & (day <= hi)]
@@ -122,12 +119,19 @@ def channel_report(channel_daily: pd.DataFrame, visits: pd.DataFrame, orders: pd
     return out.sort_values("roi", ascending=False, na_position="last", ignore_index=True)
 
 
-def _window(df: pd.DataFrame, time: str, start, end, caller: str
-            ) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
-    lo = pd.Timestamp(start) if start is not None else df[time].min()
-    hi = pd.Timestamp(end) if end is not None else df[time].max()
+def _bounds(times: pd.Series, start, end, caller: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[start, end] with the data's first and last time where not given."""
+    lo = pd.Timestamp(start) if start is not None else times.min()
+    hi = pd.Timestamp(end) if end is not None else times.max()
     if hi < lo:
         raise ValueError(f"{caller}: end {hi.date()} is before start {lo.date()}")
+    return lo, hi
+
+
+def _window(df: pd.DataFrame, time: str, start, end, caller: str
+            ) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
+    """The rows of `df` whose `time` is in [start, end], and those bounds."""
+    lo, hi = _bounds(df[time], start, end, caller)
     kept = df[(df[time] >= lo) & (df[time] <= hi)]
     if kept.empty:
         raise ValueError(f"{caller}: no rows between {lo.date()} and {hi.date()}; "

@@ -54,6 +54,31 @@ def test_channel_report_by_hand():
     assert out.loc["seo", "ctr"] == 0.03
 
 
+def test_channel_report_window_includes_both_end_days(data):
+    cd, v, o = data["channel_daily"], data["visits"], data["orders"]
+    rep = traffic.channel_report(cd, v, o, start="2026-03-01", end="2026-03-31")
+    sem = rep.set_index("channel").loc["sem"]
+    march = cd[(cd.channel == "sem") & cd.date.between("2026-03-01", "2026-03-31")]
+    visits = v[(v.channel == "sem") & v.visit_time.between("2026-03-01", "2026-03-31 23:59:59")]
+    assert sem["spend"] == pytest.approx(march.spend.sum(), abs=1e-9)
+    assert sem["visits"] == len(visits) and sem["signups"] == visits.signed_up.sum()
+    assert (sem["start"], sem["end"]) == (pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-31"))
+    one_day = traffic.channel_report(cd, v, o, start="2026-03-31", end="2026-03-31")
+    last = v[(v.channel == "sem") & (v.visit_time.dt.normalize() == "2026-03-31")]
+    assert one_day.set_index("channel").loc["sem", "visits"] == len(last) > 0
+    with pytest.raises(ValueError, match="end 2026-03-01 is before start 2026-03-31"):
+        traffic.channel_report(cd, v, o, start="2026-03-31", end="2026-03-01")
+
+
+def test_the_shuffles_drawn_are_the_ones_the_p_value_counts(data):
+    feed = data["visits"][data["visits"]["channel"] == "feed_ads"]
+    daily = feed.groupby(feed.visit_time.dt.normalize())["signed_up"].agg(["sum", "size"])
+    found = ops.changes.rate_change(daily["sum"], daily["size"], seed=3)
+    null = ops.changes.shuffled_rate_gains(daily["sum"], daily["size"], seed=3)
+    assert len(null) == 199 and null["shuffle"].tolist() == list(range(1, 200))
+    assert found["p_value"] == (1 + (null["lr_stat"] >= found["lr_stat"]).sum()) / 200
+
+
 def test_channel_report_recovers_kol_and_sem(data):
     rep = traffic.channel_report(data["channel_daily"], data["visits"], data["orders"])
     paid = rep.dropna(subset=["roi"]).query("channel != 'referral'")

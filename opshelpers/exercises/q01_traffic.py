@@ -369,9 +369,9 @@ def renew_kol(data):
                     en="look at three groups apart: words with no signup at all, the broad "
                        "words that spend most and lose money, and the small cheap long-tail "
                        "words that sell."),
-          selfcheck=(Text(zh="我把不相关的词（奶茶加盟、茶叶批发市场等）加进了否定关键词，并说了它们占多少花费。",
-                          en="I added the irrelevant terms (奶茶加盟, 茶叶批发市场, …) as "
-                             "negative keywords and said how much of the spend they take."),
+          selfcheck=(Text(zh="我处理了花钱却一个注册都没带来的词，说清了用什么办法堵住，以及它们占多少花费。",
+                          en="I dealt with the words that spend and bring no signup: how to "
+                             "stop them, and how much of the spend they take."),
                      Text(zh="我处理了花费最大、ROI 为负的泛词：降价、改成短语或精确匹配，而不是一刀切停掉。",
                           en="I dealt with the biggest broad word whose ROI is negative: "
                              "lower the bid or tighten the match, not simply stop it."),
