@@ -165,6 +165,34 @@ class UserFacts:
     winback_holdout: float = 0.10
     winback_lift: float = 0.10                  # extra reactivation, treated vs control
     dormant_days: int = 30
+    # acquisition campaigns (user_campaigns table): the offer each new user came through.
+    # (campaign, pool, share of the pool, D7 factor, first-order-in-14-days factor,
+    #  factor on having invited someone who signed up, factor on ordering twice or more);
+    #  each factor averages 1 over its pool, so the campaigns split the pool's real
+    #  users, not invented ones. The gift buys first orders, not loyal customers.
+    campaigns: tuple = (
+        ("invite_rebate", "referral", 0.6, 1.2, 1.433, 0.6, 1.3),
+        ("share_poster", "referral", 0.4, 0.7, 0.35, 1.6, 0.55),
+        ("new_user_gift", "other", 0.25, 0.95, 1.6, 1.0, 0.6),
+        ("none", "other", 0.75, 1.0167, 0.8, 1.0, 1.1333),
+    )
+    poster_reward: float = 6.0        # CNY per poster signup; rebates get the rest of the
+                                      # referral spend, so both add up to channel_daily's
+    gift_cost: float = 12.0           # CNY per new-user gift pack (user-ops budget)
+    campaign_quality_days: tuple = (7, 14)      # D7 retention; first order within 14 days
+    # interest tags (order_lines, product_views): tea categories and how they lean.
+    # (category, base weight, weight for 45+, weight for 18-24, lean with spend)
+    categories: tuple = (
+        ("绿茶", 1.0, 0.8, 1.0, 0.0),
+        ("红茶", 0.9, 1.0, 0.9, 0.0),
+        ("乌龙茶", 0.7, 1.3, 0.6, 0.2),
+        ("普洱茶", 0.5, 2.2, 0.3, 0.9),
+        ("白茶", 0.5, 1.2, 0.5, 0.3),
+        ("花茶", 0.8, 0.4, 2.4, -0.4),
+        ("茶具", 0.25, 1.0, 0.8, 0.5),
+    )
+    interest_focus: float = 1.5       # >1 sharpens the pull of age and spend on the favourite
+    views_on_favourite: float = 0.55  # share of a user's views on the favourite category
 
 
 @dataclass(frozen=True)

@@ -335,6 +335,42 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           meaning_zh="这些订单的实付金额"),
     ), key=("post_id",), time="publish_date",
           grain_zh="每行是一次 KOL 合作发布的内容"),
+    Table("user_campaigns", "拉新活动表", "one row per user acquired through a campaign", (
+        C("user_id", "id", "用户ID", "the new user", meaning_zh="通过拉新活动注册的新用户"),
+        C("campaign", "category", "拉新活动", "invite_rebate (an invite whose sender earns a "
+          "rebate), share_poster (a poster shared in WeChat), new_user_gift (a gift pack "
+          "for signing up); users without a campaign have no row",
+          meaning_zh="invite_rebate 邀请返利、share_poster 裂变海报、new_user_gift 新人礼包；"
+                     "没有参加拉新活动的用户不在表里"),
+        C("signup_time", "datetime", "注册时间", "local time of signup",
+          meaning_zh="注册的本地时间"),
+        C("cost", "money", "获客花费", "what the campaign spent on this user: the rewards "
+          "of both invite campaigns add up to channel_daily's referral spend; a gift pack "
+          "is paid from the user-operations budget", "CNY",
+          meaning_zh="活动花在这个用户身上的钱：两种邀请活动的奖励加总 = channel_daily 里"
+                     " referral 的花费；新人礼包走用户运营预算"),
+    ), key=("user_id",), time="signup_time",
+          grain_zh="每行是一个通过拉新活动注册的用户"),
+    Table("product_views", "商品浏览表", "one row per product view (a view_product event)", (
+        C("user_id", "id", "用户ID", "user who viewed", meaning_zh="浏览商品的用户"),
+        C("event_time", "datetime", "浏览时间", "local time of the view_product event",
+          meaning_zh="view_product 事件的本地时间"),
+        C("category", "category", "品类", "tea category viewed: 绿茶, 红茶, 乌龙茶, 普洱茶, "
+          "白茶, 花茶, 茶具 (teaware)",
+          meaning_zh="浏览的品类：绿茶、红茶、乌龙茶、普洱茶、白茶、花茶、茶具"),
+    ), time="event_time", grain_zh="每行是一次商品浏览（一条 view_product 事件）"),
+    Table("order_lines", "订单明细表", "one row per order and category", (
+        C("line_id", "id", "明细ID", "order line", meaning_zh="订单明细 ID"),
+        C("order_id", "id", "订单ID", "the order (orders.order_id)",
+          meaning_zh="所属订单（orders.order_id）"),
+        C("category", "category", "品类", "tea category bought (as in product_views)",
+          meaning_zh="购买的品类（同 product_views）"),
+        C("items", "int", "件数", "items of that category; an order's lines add up to "
+          "its items", "items", meaning_zh="该品类的件数；一笔订单的明细加总 = 订单件数"),
+        C("gmv", "money", "GMV", "value before discount; an order's lines add up to its "
+          "GMV to the cent", "CNY",
+          meaning_zh="优惠前金额；一笔订单的明细加总 = 订单 GMV（精确到分）"),
+    ), key=("line_id",), grain_zh="每行是一笔订单里的一个品类"),
 ]}
 
 

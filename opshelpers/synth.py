@@ -37,7 +37,8 @@ __all__ = ["Scenario", "Truths", "Planter", "PLANTERS", "generate", "planter_str
 
 TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "campaigns",
           "ab_assignments", "community_members", "community_daily", "points_ledger",
-          "feedback", "search_terms", "kol_posts")
+          "feedback", "search_terms", "kol_posts", "user_campaigns", "product_views",
+          "order_lines")
 DAY = 86_400
 PAGES = ("lp_a", "lp_b", "lp_invite")
 DEVICES = ("ios", "android", "mini_program")
@@ -91,6 +92,7 @@ class Truths:
     long_tail_keywords: list = field(default_factory=list)
     kol_to_renew: str = ""
     kol_inflated_reads: str = ""
+    favourite_categories: list = field(default_factory=list)   # per user, by user_id
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -1606,6 +1608,135 @@ def plant_kol_posts(ctx: Context, rng: np.random.Generator, visits: pd.DataFrame
             "kol_inflated_reads": str(kols.loc[kols["engagement"].idxmin(), "kol"])}
 
 
+def _draw_rows(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
+    """For each row of `weights` (rows × options), an option drawn with those weights."""
+    cum = np.cumsum(weights, axis=1)
+    u = rng.random(len(weights)) * cum[:, -1]
+    return np.minimum((u[:, None] >= cum).sum(axis=1), weights.shape[1] - 1)
+
+
+def _user_outcomes(ctx: Context, users: pd.DataFrame, events: pd.DataFrame,
+                   orders: pd.DataFrame) -> pd.DataFrame:
+    """Per user (in users' order): active on day D after signup, first order within the
+    first F days (D, F = `campaign_quality_days`), whether anyone they invited signed
+    up, and whether they ordered twice or more."""
+    d7, first = ctx.scenario.users.campaign_quality_days
+    signup = users.set_index("user_id")["signup_time"]
+    e_day = (events["event_time"].dt.normalize()
+             - signup.reindex(events["user_id"]).dt.normalize().to_numpy()).dt.days
+    active = set(events.loc[e_day.to_numpy() == d7, "user_id"])
+    lag = orders["order_time"] - signup.reindex(orders["user_id"]).to_numpy()
+    bought = set(orders.loc[(lag < pd.Timedelta(days=first)).to_numpy(), "user_id"])
+    inviters = set(users["referrer_id"].dropna().astype(np.int64))
+    counts = orders["user_id"].value_counts()
+    ids = users["user_id"]
+    return pd.DataFrame({"d7": ids.isin(active).to_numpy(),
+                         "first_order": ids.isin(bought).to_numpy(),
+                         "invited": ids.isin(inviters).to_numpy(),
+                         "repeat": ids.isin(counts.index[counts >= 2]).to_numpy()})
+
+
+def plant_user_campaigns(ctx: Context, rng: np.random.Generator, users: pd.DataFrame,
+                         events: pd.DataFrame, orders: pd.DataFrame,
+                         channel_daily: pd.DataFrame) -> dict:
+    """The `user_campaigns` table: the acquisition offer each new user came through —
+    an invite with a rebate (邀请返利) or a share poster (裂变海报) for referral signups,
+    a new-user gift pack (新人礼包) for some others — and what it cost. Offers are
+    drawn on the users' real D7 activity, first orders and invites (Bayes' rule on the
+    planted factors), and the two invite offers' costs add up to `channel_daily`'s
+    referral spend to the cent."""
+    uf = ctx.scenario.users
+    camp = pd.DataFrame(list(uf.campaigns), columns=[
+        "campaign", "pool", "share", "d7", "first_order", "invited", "repeat"])
+    u = users.sort_values("user_id", ignore_index=True)
+    got = _user_outcomes(ctx, u, events, orders)
+    referral = (u["channel"] == "referral").to_numpy()
+    chosen = np.empty(len(u), object)
+    for pool, rows in (("referral", referral), ("other", ~referral)):
+        options = camp[camp["pool"] == pool].reset_index(drop=True)
+        o = got[rows]
+        w = np.tile(options["share"].to_numpy(float), (len(o), 1))
+        for col in ("d7", "first_order", "invited", "repeat"):
+            p = np.clip(o[col].mean() * options[col].to_numpy(float), 1e-6, 1 - 1e-6)
+            w *= np.where(o[col].to_numpy()[:, None], p[None, :], 1 - p[None, :])
+        chosen[rows] = options["campaign"].to_numpy()[_draw_rows(rng, w)]
+    out = pd.DataFrame({"user_id": u["user_id"], "campaign": chosen,
+                        "signup_time": u["signup_time"]})
+    out = out[out["campaign"] != "none"].reset_index(drop=True)
+    cents = np.zeros(len(out), np.int64)
+    poster = (out["campaign"] == "share_poster").to_numpy()
+    rebate = (out["campaign"] == "invite_rebate").to_numpy()
+    cents[poster] = int(round(uf.poster_reward * 100))
+    referral_spend = channel_daily.loc[channel_daily["channel"] == "referral", "spend"].sum()
+    rest = int(round(referral_spend * 100)) - int(cents[poster].sum())
+    cents[rebate] = _split(rest, np.ones(int(rebate.sum())))
+    cents[(out["campaign"] == "new_user_gift").to_numpy()] = int(round(uf.gift_cost * 100))
+    out["cost"] = cents / 100
+    return {"user_campaigns": out}
+
+
+def _favourites(ctx: Context, rng: np.random.Generator, users: pd.DataFrame,
+                orders: pd.DataFrame, cats: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each user's category weights (age and spend lean them) and favourite category."""
+    uf = ctx.scenario.users
+    u = users.sort_values("user_id", ignore_index=True)
+    spent = np.log1p(orders.groupby("user_id")["paid"].sum().reindex(u["user_id"])
+                     .fillna(0).to_numpy())
+    z = (spent - spent[spent > 0].mean()) / spent[spent > 0].std()
+    z = np.where(spent > 0, z, 0.0)
+    age = u["age_group"].to_numpy()
+    w = np.tile(cats["base"].to_numpy(float), (len(u), 1))
+    w *= np.where((age == "45+")[:, None], cats["old"].to_numpy()[None, :], 1.0)
+    w *= np.where((age == "18-24")[:, None], cats["young"].to_numpy()[None, :], 1.0)
+    w *= np.exp(z[:, None] * cats["spend"].to_numpy()[None, :])
+    w /= w.sum(axis=1, keepdims=True)
+    favourite = _draw_rows(rng, w ** uf.interest_focus)
+    return w, favourite
+
+
+def plant_interests(ctx: Context, rng: np.random.Generator, users: pd.DataFrame,
+                    events: pd.DataFrame, orders: pd.DataFrame) -> dict:
+    """The tea categories behind the data: `product_views` (the category of every
+    view_product event) and `order_lines` (each order's items and GMV by category, to
+    the item and the cent). Each user has a favourite category, leaned by age and spend;
+    most of their views and buys fall on it."""
+    uf = ctx.scenario.users
+    cats = pd.DataFrame(list(uf.categories),
+                        columns=["category", "base", "old", "young", "spend"])
+    names = cats["category"].to_numpy()
+    w, favourite = _favourites(ctx, rng, users, orders, cats)
+    index = pd.Series(np.arange(len(w)), index=np.sort(users["user_id"].to_numpy()))
+
+    def pick(user_ids: np.ndarray, on_favourite: float) -> np.ndarray:
+        rows = index.reindex(user_ids).to_numpy()
+        mine = rng.random(rows.size) < on_favourite
+        return np.where(mine, favourite[rows], _draw_rows(rng, w[rows]))
+
+    views = events.loc[events["event"] == "view_product", ["user_id", "event_time"]]
+    views = views.sort_values(["event_time", "user_id"], kind="stable", ignore_index=True)
+    views["category"] = names[pick(views["user_id"].to_numpy(), uf.views_on_favourite)]
+    o = orders.sort_values("order_id", ignore_index=True)
+    n_lines = np.minimum(o["items"].to_numpy(), 1 + rng.poisson(0.35, len(o)))
+    line_order = np.repeat(o.index.to_numpy(), n_lines)
+    first = np.r_[True, line_order[1:] != line_order[:-1]]
+    lead = pick(o["user_id"].to_numpy()[line_order], 0.7)
+    other = _draw_rows(rng, w[index.reindex(o["user_id"].to_numpy()[line_order]).to_numpy()])
+    category = np.where(first, lead, other)
+    items = np.empty(line_order.size, np.int64)
+    gmv = np.empty(line_order.size, np.int64)
+    starts = np.flatnonzero(first)
+    for k, (a, n) in enumerate(zip(starts, n_lines)):
+        share = rng.dirichlet(np.full(n, 2.0)) if n > 1 else np.ones(1)
+        items[a:a + n] = 1 + _split(int(o.at[k, "items"]) - n, share)
+        gmv[a:a + n] = _split(int(round(o.at[k, "gmv"] * 100)), items[a:a + n] * share)
+    lines = pd.DataFrame({"order_id": o["order_id"].to_numpy()[line_order],
+                          "category": names[category], "items": items, "gmv": gmv / 100})
+    lines = lines.groupby(["order_id", "category"], sort=False, as_index=False).sum()
+    lines.insert(0, "line_id", np.arange(1, len(lines) + 1))
+    return {"product_views": views, "order_lines": lines,
+            "favourite_categories": names[favourite].tolist()}
+
+
 # ---------------------------------------------------------------- the chain
 PLANTERS: tuple[Planter, ...] = (
     Planter("traffic", plant_traffic, ("direct_visits", "paid_volume")),
@@ -1645,6 +1776,9 @@ PLANTERS: tuple[Planter, ...] = (
             ("search_terms", "wasted_keywords", "long_tail_keywords")),
     Planter("kol_posts", plant_kol_posts,
             ("kol_posts", "kol_to_renew", "kol_inflated_reads")),
+    Planter("user_campaigns", plant_user_campaigns, ("user_campaigns",)),
+    Planter("interests", plant_interests,
+            ("product_views", "order_lines", "favourite_categories")),
 )
 
 
@@ -1707,6 +1841,10 @@ def _put_ids_in_signup_order(tables: dict[str, pd.DataFrame], truths: Truths) ->
     tables["users"] = users.sort_values("user_id", ignore_index=True)
     truths.koc_user_ids = sorted(int(new_id[i]) for i in truths.koc_user_ids)
     truths.fraud_user_ids = sorted(int(new_id[i]) for i in truths.fraud_user_ids)
+    if truths.favourite_categories:          # one per user, by old id 1…N: re-index
+        by_new = np.empty(len(users), dtype=object)
+        by_new[new_id[np.arange(1, len(users) + 1)] - 1] = truths.favourite_categories
+        truths.favourite_categories = by_new.tolist()
 
 
 def _measure(ctx: Context, tables: dict[str, pd.DataFrame], truths: Truths) -> None:

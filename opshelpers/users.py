@@ -24,8 +24,8 @@ from .quality import note_excluded, note_unmatched, same_id_kind, unmatched_rows
 __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funnel",
            "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
            "referral", "revenue_metrics", "churn_risk_rules", "churn_features",
-           "churn_model", "churn_scores",
-           "winback_effect", "SEGMENTS", "LIFECYCLE_STATES"]
+           "churn_model", "churn_scores", "campaign_quality", "interest_tags",
+           "winback_effect", "SEGMENTS", "LIFECYCLE_STATES", "NO_CAMPAIGN"]
 
 
 # ------------------------------------------------------------------ lifecycle
@@ -532,6 +532,128 @@ def referral(users: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         "invite_conversion": len(referred) / invites if invites else np.nan,
         "k_factor": len(referred) / n if n else np.nan,
         "cycle_time_days": cycle.dt.total_seconds().median() / 86400}])
+
+
+# ------------------------------------------------------------------ acquisition campaigns
+NO_CAMPAIGN = "none"   # the campaign of users who came through none
+
+
+def campaign_quality(users: pd.DataFrame, user_campaigns: pd.DataFrame,
+                     events: pd.DataFrame, orders: pd.DataFrame, days: int = 7,
+                     first_order_days: int = 14, end: str | pd.Timestamp | None = None
+                     ) -> pd.DataFrame:
+    """One row per acquisition campaign (拉新活动) — and `NO_CAMPAIGN` for users who came
+    through none: how many users it brought, what each cost, and who they are.
+
+    Quality is Dn retention (`retention`'s, day `days`) and the first-order rate: the
+    share who ordered within `first_order_days` of signing up. Both leave out users
+    who cannot be judged yet (their window ends after `end`, default the last event),
+    so `d7_eligible` / `first_order_eligible` are the denominators. `k_factor` =
+    signups the campaign's users referred / its users; `cost_per_first_order` =
+    spend / first orders; `revenue` is everything its users paid.
+
+    >>> u = pd.DataFrame({"user_id": [1, 2, 3], "referrer_id": [None, 1, None],
+    ...     "signup_time": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-02"])})
+    >>> uc = pd.DataFrame({"user_id": [1, 2], "campaign": ["poster", "poster"],
+    ...                    "cost": [6.0, 6.0]})
+    >>> e = pd.DataFrame({"user_id": [1, 2, 3, 3], "event": ["app_open"] * 4,
+    ...     "event_time": pd.to_datetime(["2026-01-08", "2026-01-03", "2026-01-09",
+    ...                                   "2026-01-20"])})
+    >>> o = pd.DataFrame({"user_id": [1], "order_time": pd.to_datetime(["2026-01-05"]),
+    ...                   "paid": [80.0]})
+    >>> r = campaign_quality(u, uc, e, o).set_index("campaign")
+    >>> r.loc["poster", ["users", "cost_per_user", "d7_rate", "first_order_rate",
+    ...                  "k_factor", "cost_per_first_order"]].tolist()
+    [2.0, 6.0, 0.5, 0.5, 0.5, 12.0]
+    >>> r.loc["none", ["d7_rate", "first_order_rate"]].tolist()
+    [1.0, 0.0]
+
+    Taught in 02_users §Acquisition campaigns.
+    """
+    require(users, ["user_id", "signup_time", "referrer_id"], "campaign_quality(users)")
+    require(user_campaigns, ["user_id", "campaign", "cost"],
+            "campaign_quality(user_campaigns)")
+    require(orders, ["user_id", "order_time", "paid"], "campaign_quality(orders)")
+    check_events(events, "campaign_quality")
+    if not user_campaigns["user_id"].is_unique:
+        raise ValueError("campaign_quality: user_campaigns lists a user more than once; "
+                         "keep one campaign per user (the one that acquired them)")
+    unknown = ~user_campaigns["user_id"].isin(users["user_id"])
+    if unknown.any():
+        raise ValueError(f"campaign_quality: {int(unknown.sum())} user(s) of "
+                         "user_campaigns are not in users; load both from the same export")
+    u = users[["user_id", "signup_time", "referrer_id"]].merge(
+        user_campaigns[["user_id", "campaign", "cost"]], on="user_id", how="left")
+    u["campaign"] = u["campaign"].astype(object).where(u["campaign"].notna(), NO_CAMPAIGN)
+    u["cost"] = u["cost"].fillna(0.0)
+    kept = retention(u, events, days=(days,), freq="Y", by="campaign", end=end)
+    d7 = kept.groupby("campaign")[["eligible", "retained"]].sum()
+    last = (pd.Timestamp(end) if end is not None else events["event_time"].max()).normalize()
+    window = pd.Timedelta(days=first_order_days)
+    judged = u["signup_time"] + window <= last + pd.Timedelta(days=1)   # window seen whole
+    first = orders.groupby("user_id")["order_time"].min().reindex(u["user_id"]).to_numpy()
+    u["first_order"] = judged.to_numpy() & (first - u["signup_time"].to_numpy() < window)
+    u["judged"] = judged.to_numpy()
+    u["referred"] = u["user_id"].map(users["referrer_id"].dropna().astype("int64")
+                                     .value_counts()).fillna(0).astype(int)
+    u["revenue"] = u["user_id"].map(orders.groupby("user_id")["paid"].sum()).fillna(0.0)
+    g = u.groupby("campaign").agg(users=("user_id", "size"), spend=("cost", "sum"),
+                                  first_order_eligible=("judged", "sum"),
+                                  first_orders=("first_order", "sum"),
+                                  referred_signups=("referred", "sum"),
+                                  revenue=("revenue", "sum"))
+    g = g.join(d7.rename(columns={"eligible": "d7_eligible", "retained": "d7_retained"}))
+    out = g.reset_index()
+    out["cost_per_user"] = ratio(out["spend"], out["users"])
+    out = add_rate(out, "d7_rate", "d7_retained", "d7_eligible")
+    out = add_rate(out, "first_order_rate", "first_orders", "first_order_eligible")
+    out["k_factor"] = ratio(out["referred_signups"], out["users"])
+    out["cost_per_first_order"] = np.where(out["spend"] > 0,
+                                           ratio(out["spend"], out["first_orders"]), np.nan)
+    out["revenue_per_cost"] = np.where(out["spend"] > 0,
+                                       ratio(out["revenue"], out["spend"]), np.nan)
+    return out.sort_values("cost_per_user", ascending=False, ignore_index=True)
+
+
+def interest_tags(product_views: pd.DataFrame, order_lines: pd.DataFrame,
+                  orders: pd.DataFrame, item_weight: float = 3.0) -> pd.DataFrame:
+    """Each user's interest tag (兴趣标签): the tea category they looked at and bought
+    most. Score = views + `item_weight` × items bought (buying says more than looking);
+    ties go to the category bought more, then to the first in name order. One row per
+    user with any view or purchase: user_id, tag, score, share (of the user's whole
+    score), views, items.
+
+    >>> pv = pd.DataFrame({"user_id": [1, 1, 1, 2], "category": ["花茶", "花茶", "绿茶", "红茶"]})
+    >>> ol = pd.DataFrame({"order_id": [9], "category": ["绿茶"], "items": [1]})
+    >>> o = pd.DataFrame({"order_id": [9], "user_id": [1]})
+    >>> tags = interest_tags(pv, ol, o)        # user 1: 花茶 2 views; 绿茶 1 view + 3 × 1 item
+    >>> tags[["user_id", "tag", "score", "views", "items"]].values.tolist()
+    [[1, '绿茶', 4.0, 1, 1], [2, '红茶', 1.0, 1, 0]]
+    >>> round(float(tags["share"].iloc[0]), 4)
+    0.6667
+
+    Taught in 02_users §Layering by interest.
+    """
+    require(product_views, ["user_id", "category"], "interest_tags(product_views)")
+    require(order_lines, ["order_id", "category", "items"], "interest_tags(order_lines)")
+    require(orders, ["order_id", "user_id"], "interest_tags(orders)")
+    if item_weight < 0:
+        raise ValueError(f"item_weight must be ≥ 0, got {item_weight}")
+    lines = order_lines.merge(orders[["order_id", "user_id"]], on="order_id", how="left")
+    lost = int(lines["user_id"].isna().sum())
+    if lost:
+        raise ValueError(f"interest_tags: {lost} order line(s) have an order_id that is "
+                         "not in orders; load both from the same export")
+    views = product_views.groupby(["user_id", "category"]).size().rename("views")
+    items = lines.groupby(["user_id", "category"])["items"].sum()
+    per = pd.concat([views, items], axis=1).fillna(0).reset_index()
+    per["score"] = per["views"] + item_weight * per["items"]
+    per["share"] = per["score"] / per.groupby("user_id")["score"].transform("sum")
+    per = per.sort_values(["user_id", "score", "items", "category"],
+                          ascending=[True, False, False, True], kind="stable")
+    top = per.drop_duplicates("user_id").rename(columns={"category": "tag"})
+    top[["views", "items"]] = top[["views", "items"]].astype(int)
+    return top[["user_id", "tag", "score", "share", "views", "items"]].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ revenue

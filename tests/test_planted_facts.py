@@ -142,6 +142,75 @@ def test_kol_posts_add_up_and_one_kol_is_worth_renewing(t, truths):
 
 
 # ------------------------------------------------------------------ users
+def _campaign_quality(t) -> pd.DataFrame:
+    """Per acquisition campaign, in plain pandas: users, cost per user, D7 (active on the
+    7th day after signup), first order within 14 days, K (referred signups per user)."""
+    u, e, o = t["users"], t["events"], t["orders"]
+    m = u.merge(t["user_campaigns"][["user_id", "campaign", "cost"]], on="user_id",
+                how="left").fillna({"campaign": "none", "cost": 0.0})
+    signup = m.set_index("user_id")["signup_time"]
+    day = (e.event_time.dt.normalize()
+           - signup.reindex(e.user_id).dt.normalize().to_numpy()).dt.days
+    m["d7"] = m.user_id.isin(e.loc[day.to_numpy() == 7, "user_id"])
+    lag = o.order_time - signup.reindex(o.user_id).to_numpy()
+    m["first14"] = m.user_id.isin(o.loc[(lag < 14 * DAY).to_numpy(), "user_id"])
+    m["referred"] = m.user_id.map(u.referrer_id.value_counts()).fillna(0)
+    m["paid"] = m.user_id.map(o.groupby("user_id").paid.sum()).fillna(0)
+    g = m.groupby("campaign").agg(users=("user_id", "size"), cost=("cost", "sum"),
+                                  d7=("d7", "mean"), first14=("first14", "mean"),
+                                  k=("referred", "mean"), paid=("paid", "sum"))
+    g["cost_per_user"] = g.cost / g.users
+    return g
+
+
+def test_user_campaigns_split_referral_spend_and_the_cheapest_is_not_the_best(t):
+    uc, u, cd = t["user_campaigns"], t["users"], t["channel_daily"]
+    referral = set(u.loc[u.channel == "referral", "user_id"])
+    invited = uc[uc.campaign.isin(["invite_rebate", "share_poster"])]
+    assert set(invited.user_id) == referral                     # every invitee, once
+    assert uc.user_id.is_unique
+    assert not uc.loc[uc.campaign == "new_user_gift", "user_id"].isin(referral).any()
+    assert invited.cost.sum() == pytest.approx(cd[cd.channel == "referral"].spend.sum(),
+                                               abs=0.005)       # to the cent
+    assert (uc.loc[uc.campaign == "new_user_gift", "cost"] == 12.0).all()
+    g = _campaign_quality(t).drop("none")
+    assert g.cost_per_user.idxmin() == "share_poster"           # cheapest per user …
+    assert g.d7.idxmin() == "share_poster" and g.first14.idxmin() == "share_poster"
+    assert g.d7.idxmax() == "invite_rebate" and g.first14.idxmax() == "invite_rebate"
+    per_first_buyer = g.cost / (g.first14 * g.users)
+    assert per_first_buyer.idxmax() == "share_poster"           # … dearest per buyer
+    assert per_first_buyer["share_poster"] > 1.5 * per_first_buyer["invite_rebate"]
+    assert (g.paid / g.cost).idxmax() == "invite_rebate"
+    assert g.k["share_poster"] > 1.5 * g.k["invite_rebate"]      # posters spread further
+
+
+def test_interest_tables_add_up_and_tags_follow_the_planted_favourites(t, truths):
+    pv, ol, o, u, e = (t[n] for n in ("product_views", "order_lines", "orders", "users",
+                                      "events"))
+    views = e[e.event == "view_product"]
+    assert len(pv) == len(views)
+    assert sorted(zip(pv.user_id, pv.event_time)) == sorted(zip(views.user_id,
+                                                                views.event_time))
+    sums = ol.groupby("order_id")[["items", "gmv"]].sum().reindex(o.order_id)
+    assert (sums["items"].to_numpy() == o["items"].to_numpy()).all()
+    assert np.allclose(sums["gmv"].to_numpy(), o["gmv"].to_numpy(), atol=0.005)
+    assert (ol["items"] >= 1).all() and not ol.duplicated(["order_id", "category"]).any()
+    fav = pd.Series(truths.favourite_categories, index=np.arange(1, len(u) + 1))
+    # a tag from behaviour: most views plus three per item bought
+    bought = ol.merge(o[["order_id", "user_id"]]).groupby(["user_id", "category"])["items"]
+    score = pv.groupby(["user_id", "category"]).size().add(3 * bought.sum(), fill_value=0)
+    tag = score.groupby(level=0).idxmax().map(lambda key: key[1])
+    assert (tag == fav.reindex(tag.index)).mean() > 0.7
+    young = u.loc[u.age_group == "18-24", "user_id"]
+    old = u.loc[u.age_group == "45+", "user_id"]
+    assert fav[young].value_counts().idxmax() == "花茶"
+    assert fav[old].value_counts(normalize=True)["普洱茶"] > 3 * fav[young].value_counts(
+        normalize=True)["普洱茶"]
+    paid = o.groupby("user_id").paid.sum()
+    by_tag = paid.groupby(tag.reindex(paid.index)).mean()
+    assert by_tag.idxmax() == "普洱茶" and by_tag["普洱茶"] > 2 * by_tag["花茶"]
+
+
 def test_onboarding_change_lifts_d7_retention(t, truths):
     users, events = t["users"], t["events"]
     active = events[["user_id"]].assign(day=events.event_time.dt.normalize()).drop_duplicates()

@@ -99,7 +99,7 @@ def test_a_broken_chain_is_refused(monkeypatch):
          r"'early' needs \['order_book'\], which no earlier planter gives"),
         (chain + (synth.Planter("traffic", plant_liar, ("x",)),), "would share a random stream"),
         (chain + (synth.Planter("again", plant_liar, ("posts",)),), r"gives \['posts'\] again"),
-        (chain[:-1], r"no planter gives the tables \['kol_posts'\]"),
+        (chain[:-1], r"no planter gives the tables \['product_views', 'order_lines'\]"),
         (chain + (synth.Planter("liar", plant_liar, ("x",)),), "not its declared"),
     ]:
         monkeypatch.setattr(synth, "PLANTERS", bad)

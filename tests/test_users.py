@@ -347,3 +347,85 @@ def test_boundaries_session_gap_and_unbounded_retention():
     n_day = us.retention(users, ev, days=(7,), cohort="W", kind="n_day").iloc[0]
     unbounded = us.retention(users, ev, days=(7,), cohort="W", kind="unbounded").iloc[0]
     assert n_day["retained"] == 1 and unbounded["retained"] == 2
+
+
+# ------------------------------------------------------------------ acquisition campaigns
+@pytest.fixture(scope="module")
+def acquisition():
+    return {n: ops.load_sample(n) for n in ("users", "user_campaigns", "events", "orders",
+                                            "product_views", "order_lines")}
+
+
+def test_campaign_quality_equals_plain_pandas(acquisition):
+    a = acquisition
+    u, uc, e, o = a["users"], a["user_campaigns"], a["events"], a["orders"]
+    out = us.campaign_quality(u, uc, e, o).set_index("campaign")
+    last = e.event_time.max().normalize()
+    m = u.merge(uc[["user_id", "campaign", "cost"]], how="left", on="user_id")
+    m["campaign"] = m.campaign.fillna("none")
+    signup = m.set_index("user_id").signup_time
+    day7 = signup.dt.normalize() + pd.Timedelta(days=7)
+    active = set(zip(e.user_id, e.event_time.dt.normalize()))
+    m["d7_ok"] = (day7 <= last).to_numpy()
+    m["d7"] = [(i, d) in active for i, d in zip(m.user_id, day7)]
+    first = o.groupby("user_id").order_time.min().reindex(m.user_id).to_numpy()
+    m["fo_ok"] = (signup + pd.Timedelta(days=14) <= last + pd.Timedelta(days=1)).to_numpy()
+    m["fo"] = m.fo_ok & (first - m.signup_time.to_numpy() < pd.Timedelta(days=14))
+    for name, g in m.groupby("campaign"):
+        row = out.loc[name]
+        assert row["users"] == len(g)
+        assert row["spend"] == pytest.approx(g.cost.fillna(0).sum(), abs=1e-9)
+        assert row["d7_eligible"] == g.d7_ok.sum()
+        assert row["d7_rate"] == pytest.approx((g.d7 & g.d7_ok).sum() / g.d7_ok.sum(),
+                                               rel=1e-12)
+        assert row["first_order_rate"] == pytest.approx(g.fo.sum() / g.fo_ok.sum(),
+                                                        rel=1e-12)
+        referred = u.referrer_id.isin(g.user_id).sum()
+        assert row["k_factor"] == pytest.approx(referred / len(g), rel=1e-12)
+    assert np.isnan(out.loc["none", "cost_per_first_order"])
+    assert out["cost_per_user"].drop("none").idxmin() == "share_poster"
+    assert out["cost_per_first_order"].idxmax() == "share_poster"
+
+
+def test_campaign_quality_boundaries_and_bad_input():
+    u = pd.DataFrame({"user_id": [1, 2], "referrer_id": [None, None],
+                      "signup_time": pd.to_datetime(["2026-01-01 09:00", "2026-01-01 09:00"])})
+    e = pd.DataFrame({"user_id": [1, 2], "event": ["app_open"] * 2,
+                      "event_time": pd.to_datetime(["2026-01-15 08:00", "2026-01-15 10:00"])})
+    # an order exactly 14 days after signup is outside "within 14 days"; a second earlier
+    o = pd.DataFrame({"user_id": [1, 2], "paid": [10.0, 10.0],
+                      "order_time": pd.to_datetime(["2026-01-15 09:00", "2026-01-15 08:59"])})
+    uc = pd.DataFrame({"user_id": [1, 2], "campaign": ["a", "b"], "cost": [1.0, 1.0]})
+    r = us.campaign_quality(u, uc, e, o).set_index("campaign")
+    assert r.loc["a", "first_order_rate"] == 0.0 and r.loc["b", "first_order_rate"] == 1.0
+    # the last event is day 14: everyone's 14-day window is complete, not censored
+    assert (r["first_order_eligible"] == 1).all()
+    # with data to the end of 14 January the window (to 15 January 09:00) is not whole
+    early = us.campaign_quality(u, uc, e, o, end="2026-01-14").set_index("campaign")
+    assert (early["first_order_eligible"] == 0).all() and early["first_order_rate"].isna().all()
+    with pytest.raises(ValueError, match="lists a user more than once"):
+        us.campaign_quality(u, pd.concat([uc, uc]), e, o)
+    with pytest.raises(ValueError, match="1 user\\(s\\) of user_campaigns are not in users"):
+        us.campaign_quality(u, pd.concat([uc, uc.assign(user_id=[3, 4]).head(1)]), e, o)
+
+
+def test_interest_tags_equal_plain_pandas(acquisition):
+    a = acquisition
+    tags = us.interest_tags(a["product_views"], a["order_lines"], a["orders"])
+    assert tags["user_id"].is_unique
+    views = a["product_views"].groupby(["user_id", "category"]).size()
+    lines = a["order_lines"].merge(a["orders"][["order_id", "user_id"]])
+    items = lines.groupby(["user_id", "category"])["items"].sum()
+    score = views.add(3 * items, fill_value=0)
+    best = score.groupby(level=0).max()
+    mine = tags.set_index("user_id")
+    top = score[score == best.reindex(score.index.get_level_values(0)).to_numpy()]
+    single = top.groupby(level=0).size() == 1                       # no tie: one answer
+    want = top[single.reindex(top.index.get_level_values(0)).to_numpy()]
+    want = pd.Series(want.index.get_level_values(1), index=want.index.get_level_values(0))
+    assert (mine.loc[want.index, "tag"] == want).all()
+    np.testing.assert_allclose(mine["score"], best.reindex(mine.index), rtol=1e-12)
+    np.testing.assert_allclose(mine["share"], (best / score.groupby(level=0).sum())
+                               .reindex(mine.index), rtol=1e-12)
+    with pytest.raises(ValueError, match="item_weight must be ≥ 0"):
+        us.interest_tags(a["product_views"], a["order_lines"], a["orders"], item_weight=-1)
