@@ -399,7 +399,7 @@ COMPUTED_IN: dict[str, list[tuple[str, str]]] = {
     "arppu": [("users.revenue_metrics", "arppu")],
     "aov": [("monitor.kpi_table", "aov"), ("activity.phase_report", "aov")],
     "paid_aov": [("users.revenue_metrics", "paid_aov")],
-    "k_factor": [("users.referral", "k_factor")],
+    "k_factor": [("users.referral", "k_factor"), ("users.campaign_quality", "k_factor")],
     "read_rate": [("content.post_engagement", "read_rate")],
     "engagement_rate": [("content.post_engagement", "engagement_rate"),
                         ("traffic.kol_report", "engagement_rate")],

@@ -294,6 +294,8 @@ def _outputs(t) -> dict[str, pd.DataFrame]:
         "monitor.kpi_table": monitor.kpi_table(t["events"], t["orders"], "W"),
         "users.revenue_metrics": users.revenue_metrics(t["events"], t["orders"]),
         "users.referral": users.referral(t["users"], t["events"]),
+        "users.campaign_quality": users.campaign_quality(t["users"], t["user_campaigns"],
+                                                         t["events"], t["orders"]),
         "content.post_engagement": content.post_engagement(t["posts"]),
         "activity.phase_report": activity.phase_report(
             t["orders"], t["campaigns"], t["events"], ["618_warmup", "618_burst", "618_tail"],
