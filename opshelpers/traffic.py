@@ -323,6 +323,7 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
     cd = cd.join(signups, on=["date", "channel"]).fillna({"signups": 0})
     paid = cd.groupby("channel", observed=True)["spend"].sum()
     paid = [str(c) for c in paid[paid > 0].index]
+    hold = [hold] if isinstance(hold, str) else list(hold)
     unknown = sorted(set(hold) - set(paid))
     if unknown:
         raise ValueError(f"hold names {unknown}, which are not paid channels here; "
@@ -391,6 +392,10 @@ def budget_reallocation(channel_daily: pd.DataFrame, visits: pd.DataFrame,
 def _breaks(visits: pd.DataFrame, channels: list[str]) -> dict[str, dict]:
     """Paid channels whose conversion fell for real (`conversion_drop`), with the facts."""
     v = visits[visits["channel"].astype(str).isin(channels)]
+    if v["visit_time"].dt.normalize().nunique() < 28:
+        raise ValueError("budget_reallocation: checking for broken channels needs 28+ days "
+                         "of visits; widen `since`, or pass check_breaks=False and check "
+                         "each channel's conversion yourself")
     found = rate_changes(v, "channel", "signed_up", "visit_time", trials_name="visits")
     fell = found[found["significant"] & (found["change"] < 0)]
     return {str(r.channel): {"date": r.change_date.date().isoformat(),

@@ -179,6 +179,12 @@ def test_budget_holds_the_broken_channel_and_says_why(data):
         traffic.budget_reallocation(cd, v, hold=["tv"])
     with pytest.raises(ValueError, match="cannot be reached within"):
         traffic.budget_reallocation(cd, v, budget=10_000)
+    one = traffic.budget_reallocation(cd, v, hold="kol").set_index("channel")   # one name
+    assert one.loc["kol", "status"] == "held"
+    with pytest.raises(ValueError, match="needs 28\\+ days of visits"):
+        traffic.budget_reallocation(cd, v, since="2026-06-10")
+    short = traffic.budget_reallocation(cd, v, since="2026-06-10", check_breaks=False)
+    assert (short["status"] != "broken").all()
 
 
 def test_keyword_report_equals_plain_pandas(data, truths):
