@@ -79,6 +79,13 @@ def _scan(columns: tuple[np.ndarray, ...], gain: Callable, min_days: int,
         (1 + exceed) / (permutations + 1), shuffled
 
 
+def _days_with_trials(successes: pd.Series, trials: pd.Series
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(which days had trials, their successes, their trials): days without are skipped."""
+    keep = trials.to_numpy(float) > 0
+    return keep, successes.to_numpy(float)[keep], trials.to_numpy(float)[keep]
+
+
 def rate_change(successes: pd.Series, trials: pd.Series, min_days: int = 14,
                 permutations: int = 199, alpha: float = 0.01, seed: int = 0,
                 trials_name: str = "trials") -> dict:
@@ -88,8 +95,7 @@ def rate_change(successes: pd.Series, trials: pd.Series, min_days: int = 14,
     rate_before, rate_after, change, `{trials_name}_before`, `{trials_name}_after` (say
     "visits"), lr_stat (the likelihood ratio), p_value and significant (p < alpha).
     """
-    keep = trials.to_numpy(float) > 0
-    s, n = successes.to_numpy(float)[keep], trials.to_numpy(float)[keep]
+    keep, s, n = _days_with_trials(successes, trials)
     k, stat, p, _ = _scan((s, n), _binomial_gain, min_days, permutations, seed)
     before, after = float(s[:k].sum() / n[:k].sum()), float(s[k:].sum() / n[k:].sum())
     return {"change_date": trials.index[keep][k], "rate_before": before,
@@ -113,8 +119,7 @@ def shuffled_rate_gains(successes: pd.Series, trials: pd.Series, min_days: int =
 
     Taught in 01_traffic §Why did one channel's conversion fall?
     """
-    keep = trials.to_numpy(float) > 0
-    s, n = successes.to_numpy(float)[keep], trials.to_numpy(float)[keep]
+    _, s, n = _days_with_trials(successes, trials)
     shuffled = _scan((s, n), _binomial_gain, min_days, permutations, seed)[3]
     return pd.DataFrame({"shuffle": np.arange(1, permutations + 1), "lr_stat": shuffled})
 

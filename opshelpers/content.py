@@ -20,7 +20,7 @@ import statsmodels.formula.api as smf
 from . import arrays
 from .io import load_word_list
 from .compat import renamed
-from .metrics import add_rate, ratio, require
+from .metrics import ENGAGEMENTS, add_rate, ratio, require
 
 __all__ = ["engagement", "post_engagement", "posting_heatmap", "title_features",
            "title_effects", "topic_performance", "viral_posts", "load_adlaw", "check_copy",
@@ -41,7 +41,7 @@ def engagement(posts: pd.DataFrame, by=("account", "platform")) -> pd.DataFrame:
     """
     keys = [by] if isinstance(by, str) else list(by)
     require(posts, keys + COUNTS, "engagement")
-    p = posts.assign(interactions=posts[["likes", "comments", "shares", "saves"]].sum(axis=1),
+    p = posts.assign(interactions=posts[ENGAGEMENTS].sum(axis=1),
                      _done=posts["completion_rate"].fillna(0) * posts["reads"],
                      _video_reads=np.where(posts["completion_rate"].notna(), posts["reads"], 0))
     g = p.groupby(keys, observed=True)
@@ -62,7 +62,7 @@ def post_engagement(posts: pd.DataFrame) -> pd.DataFrame:
     require(posts, ["platform"] + COUNTS, "post_engagement")
     out = posts.copy()
     out["read_rate"] = ratio(out["reads"], out["impressions"])   # the glossary's read_rate
-    inter = out[["likes", "comments", "shares", "saves"]].sum(axis=1)
+    inter = out[ENGAGEMENTS].sum(axis=1)
     out["engagement_rate"] = ratio(inter, out["reads"])
     out["share_rate"] = ratio(out["shares"], out["reads"])
     med = out.groupby("platform", observed=True)["reads"].transform("median")

@@ -20,6 +20,8 @@ SMALL_DENOMINATOR = 30   # below this a rate is flagged as unreliable
 # Chayu's gross margin on what customers pay: the default of every ROI (channel, keyword,
 # KOL, campaign). An assumption: pass your own business's `margin=`.
 GROSS_MARGIN = 0.5
+# what counts as an engagement (互动) in the glossary's engagement_rate, CPE and the rest
+ENGAGEMENTS = ["likes", "comments", "shares", "saves"]
 
 
 def wilson(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

@@ -20,7 +20,7 @@ from scipy import optimize
 from . import arrays
 from .changes import rate_changes
 from .compat import renamed
-from .metrics import GROSS_MARGIN, add_rate, ratio, require, two_proportions
+from .metrics import ENGAGEMENTS, GROSS_MARGIN, add_rate, ratio, require, two_proportions
 from .i18n import t
 
 __all__ = ["uv_pv", "channel_report", "keyword_report", "kol_report", "compare_pages",
@@ -202,20 +202,19 @@ def kol_report(kol_posts: pd.DataFrame, by: str = "kol_name", start: str | None 
 
     Taught in 01_traffic §KOL collaborations.
     """
-    engaged = ["likes", "comments", "shares", "saves"]
-    cols = ["post_id", "kol_name", "tier", "platform", "publish_date", "fee", "reads", *engaged,
-            "visits", "signups", "orders", "paid"]
+    cols = ["post_id", "kol_name", "tier", "platform", "publish_date", "fee", "reads",
+            *ENGAGEMENTS, "visits", "signups", "orders", "paid"]
     require(kol_posts, cols, "kol_report(kol_posts)")
     if by not in ("kol_name", "post_id"):
         raise ValueError(f"by must be 'kol_name' or 'post_id', not {by!r}")
     kp, lo, hi = _window(kol_posts, "publish_date", start, end, "kol_report")
-    kp = kp.assign(engagements=kp[engaged].sum(axis=1))
+    kp = kp.assign(engagements=kp[ENGAGEMENTS].sum(axis=1))
     keys = ["kol_name", "tier", "platform"]
     if by == "post_id":
         keys = ["post_id", *keys, "publish_date"]
     out = kp.groupby(keys, observed=True, sort=False).agg(
         posts=("post_id", "size"), spend=("fee", "sum"), reads=("reads", "sum"),
-        engagements=("engagements", "sum"), **{c: (c, "sum") for c in engaged},
+        engagements=("engagements", "sum"), **{c: (c, "sum") for c in ENGAGEMENTS},
         visits=("visits", "sum"), signups=("signups", "sum"), orders=("orders", "sum"),
         revenue=("paid", "sum")).reset_index()
     out.insert(len(keys), "start", lo)
