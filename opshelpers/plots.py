@@ -83,14 +83,17 @@ def retention_heatmap(triangle: pd.DataFrame, title: str | None = None, ax=None)
     return ax
 
 
-def funnel_chart(funnel: pd.DataFrame, title: str | None = None, ax=None):
-    """Horizontal bars of users per step, labelled with conversion from the start."""
+def funnel_chart(funnel: pd.DataFrame, title: str | None = None, ax=None,
+                 label: str = "event", share: str = "conversion"):
+    """Horizontal bars of users per step, labelled with the `share` column (conversion
+    from the start for `users.funnel`; the cohort share for `users.aarrr`, whose
+    `label` is "name")."""
     if ax is None:
         _, ax = plt.subplots()
-    labels = [f"{s}. {e}" for s, e in zip(funnel["step"], funnel["event"])]
+    labels = [f"{s}. {e}" for s, e in zip(funnel["step"], funnel[label])]
     ax.barh(labels[::-1], funnel["users"].to_numpy()[::-1], color="C0")
     for y, (users, conv) in enumerate(zip(funnel["users"].to_numpy()[::-1],
-                                          funnel["conversion"].to_numpy()[::-1])):
+                                          funnel[share].to_numpy()[::-1])):
         ax.text(users, y, f" {users:,} ({conv:.0%})", va="center", fontsize=9)
     ax.set(title=t("plots.funnel_title") if title is None else title,
            xlabel=t("plots.users"))
@@ -108,11 +111,11 @@ def lifecycle_chart(lifecycle: pd.DataFrame, title: str | None = None, ax=None):
     bottom = np.zeros(len(wide))
     x = wide.index
     for i, s in enumerate(up):
-        ax.bar(x, wide[s], bottom=bottom, width=5, label=t(f"plots.state.{s}"),
+        ax.bar(x, wide[s], bottom=bottom, width=5, label=t(f"users.state_name.{s}"),
                color=f"C{i}")
         bottom = bottom + wide[s].to_numpy()
     if "dormant" in wide:
-        ax.bar(x, -wide["dormant"], width=5, label=t("plots.state.dormant"), color="C3")
+        ax.bar(x, -wide["dormant"], width=5, label=t("users.state_name.dormant"), color="C3")
     ax.axhline(0, color="black", lw=0.8)
     ax.set(title=t("plots.lifecycle_title") if title is None else title,
            ylabel=t("plots.users"))

@@ -25,18 +25,27 @@ __all__ = ["active_days", "lifecycle", "retention", "retention_triangle", "funne
            "sessions", "rfm_summary", "rfm_scores", "rfm_segments", "segment_summary",
            "referral", "revenue_metrics", "churn_risk_rules", "churn_features",
            "churn_model", "churn_scores", "campaign_quality", "interest_tags",
-           "winback_effect", "SEGMENTS", "LIFECYCLE_STATES", "NO_CAMPAIGN"]
+           "winback_effect", "SEGMENTS", "LIFECYCLE_STATES", "NO_CAMPAIGN",
+           "lifecycle_states", "aarrr", "comebacks"]
 
 
 # ------------------------------------------------------------------ lifecycle
-LIFECYCLE_STATES = {
-    "new": "signed up in the period (新用户)",
-    "returning": "active in the period and the one before (留存/持续活跃)",
-    "resurrected": "active in the period, not the one before, but at some time earlier (回流)",
-    "dormant": "not active in the period, active in the one before (沉默)",
-    "lapsed": "not active for 2 … churn_after−1 periods (流失预警)",
-    "churned": "not active for churn_after or more periods, or never since signup (流失)",
-}
+LIFECYCLE_STATES = ("new", "returning", "resurrected", "dormant", "lapsed", "churned")
+
+
+def lifecycle_states(lang: str | None = None) -> pd.DataFrame:
+    """The lifecycle states with their name and definition in `lang` (default
+    `ops.setup`'s), one row each in the order `lifecycle` uses.
+
+    >>> lifecycle_states("en").iloc[2].tolist()
+    ['resurrected', 'resurrected', 'active in the period, not in the one before, but at some earlier time']
+    >>> lifecycle_states("zh").loc[2, "name"]
+    '回流'
+    """
+    return pd.DataFrame({"state": list(LIFECYCLE_STATES),
+                         "name": [t(f"users.state_name.{s}", lang) for s in LIFECYCLE_STATES],
+                         "definition": [t(f"users.state_definition.{s}", lang)
+                                        for s in LIFECYCLE_STATES]})
 
 
 def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
@@ -46,7 +55,7 @@ def lifecycle(users: pd.DataFrame, events: pd.DataFrame, freq: str = "W",
     `complete` is False for a period that runs past the data (its dormant count is
     inflated: the period is not over yet).
 
-    The states partition the registered users of each period (see LIFECYCLE_STATES),
+    The states partition the registered users of each period (see `lifecycle_states`),
     in the spirit of PostHog's lifecycle chart, extended with lapsed and churned stocks.
 
     Taught in 02_users §Lifecycle.
@@ -480,13 +489,20 @@ def rfm_scores(summary: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
 
 
 def rfm_segments(summary: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
-    """The eight classic segments (重要价值客户 …): each of R, F, M high vs its mean,
-    with a suggested action in `lang` (default `ops.setup`'s)."""
-    require(summary, ["recency_days", "orders", "revenue"], "rfm_segments")
-    out = summary.copy()
-    r_high = out["recency_days"] < out["recency_days"].mean()
-    f_high = out["orders"] > out["orders"].mean()
-    m_high = out["revenue"] > out["revenue"].mean()
+    """The eight classic segments (重要价值客户 …) from the 1–5 scores of `rfm_scores`
+    (computed here when `summary` has none): R, F and M are each "high" when the
+    buyer's score is above the mean score of all buyers. Adds segment (中文),
+    segment_en and a suggested action in `lang` (default `ops.setup`'s).
+
+    >>> s = pd.DataFrame({"user_id": [1, 2, 3, 4], "recency_days": [5, 80, 10, 90],
+    ...                   "orders": [4, 3, 1, 1], "revenue": [500.0, 400.0, 60.0, 30.0]})
+    >>> rfm_segments(s, lang="en")[["user_id", "segment"]].values.tolist()
+    [[1, '重要价值客户'], [2, '重要保持客户'], [3, '一般发展客户'], [4, '一般挽留客户']]
+    """
+    scored = summary if {"r_score", "f_score", "m_score"} <= set(summary) \
+        else rfm_scores(summary)
+    out = scored.copy()
+    r_high, f_high, m_high = (out[c] > out[c].mean() for c in ("r_score", "f_score", "m_score"))
     keys = list(zip(r_high, f_high, m_high))
     out["segment"] = [SEGMENTS[k][0] for k in keys]
     out["segment_en"] = [SEGMENTS[k][1] for k in keys]
@@ -656,6 +672,64 @@ def interest_tags(product_views: pd.DataFrame, order_lines: pd.DataFrame,
     return top[["user_id", "tag", "score", "share", "views", "items"]].reset_index(drop=True)
 
 
+# ------------------------------------------------------------------ AARRR
+AARRR_STAGES = ("acquisition", "activation", "retention", "revenue", "referral")
+
+
+def aarrr(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame,
+          days: int = 30, early_days: int = 7, lang: str | None = None) -> pd.DataFrame:
+    """The AARRR chain (拉新 → 促活 → 留存 → 转化 → 推荐) of one signup cohort, each stage
+    as a share of the users whose first `days` days after signup are all in the data.
+
+    activation = active on one of days 1 … `early_days` after signup; retention = active
+    on one of days `early_days` + 1 … `days`; revenue = ordered within `days` × 24 h of
+    signing up; referral = brought a signup within `days` × 24 h of signing up. The
+    stages are shares of the same cohort, not a funnel: a referrer need not have paid.
+    One row per stage: step, stage, name, definition (in `lang`), users, cohort, rate
+    and its Wilson CI.
+
+    >>> u = pd.DataFrame({"user_id": [1, 2, 3], "referrer_id": [None, 1, None],
+    ...     "signup_time": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-20"])})
+    >>> e = pd.DataFrame({"user_id": [1, 1, 2, 3], "event": ["app_open"] * 4,
+    ...     "event_time": pd.to_datetime(["2026-01-03", "2026-01-09", "2026-01-06",
+    ...                                   "2026-02-28"])})
+    >>> o = pd.DataFrame({"user_id": [2], "order_time": pd.to_datetime(["2026-01-06"]),
+    ...                   "paid": [50.0]})
+    >>> a = aarrr(u, e, o, days=10, early_days=3, lang="en")
+    >>> a[["stage", "users", "cohort"]].values.tolist()
+    [['acquisition', 3, 3], ['activation', 2, 3], ['retention', 1, 3], ['revenue', 1, 3], ['referral', 1, 3]]
+    """
+    require(users, ["user_id", "signup_time", "referrer_id"], "aarrr(users)")
+    require(orders, ["user_id", "order_time"], "aarrr(orders)")
+    check_events(events, "aarrr")
+    u = users if "channel" in users else users.assign(channel="")
+    cohort = early_and_follow_up(u, events, early_days, (early_days + 1, days), "aarrr")
+    if cohort.empty:
+        raise ValueError(f"aarrr: no user's first {days} days after signup are in the data; "
+                         "use fewer days or later data")
+    window = pd.Timedelta(days=days)
+    signup = cohort.set_index("user_id")["signup_time"]
+    first = orders.groupby("user_id")["order_time"].min().reindex(signup.index)
+    referred = users.loc[users["referrer_id"].notna(), ["referrer_id", "signup_time"]]
+    lag = (referred["signup_time"].to_numpy()
+           - signup.reindex(referred["referrer_id"].astype("int64")).to_numpy())
+    referrers = set(referred["referrer_id"].astype("int64")[lag < window])
+    counts = [len(cohort), int((cohort["early_active_days"] > 0).sum()),
+              int(cohort["active_in_follow_up"].sum()),
+              int((first - signup < window).sum()),
+              int(signup.index.isin(list(referrers)).sum())]
+    fill = {"days": days, "early": early_days, "first": early_days + 1}
+    out = pd.DataFrame({
+        "step": np.arange(1, len(AARRR_STAGES) + 1), "stage": list(AARRR_STAGES),
+        "name": [t(f"users.aarrr_stage.{s}", lang) for s in AARRR_STAGES],
+        "definition": [t(f"users.aarrr_definition.{s}", lang, **fill) for s in AARRR_STAGES],
+        "users": counts, "cohort": len(cohort)})
+    out = add_rate(out, "rate", "users", "cohort")
+    out.attrs.update(cohort.attrs)
+    return out
+
+
+
 # ------------------------------------------------------------------ revenue
 def revenue_metrics(events: pd.DataFrame, orders: pd.DataFrame, freq: str = "M"
                     ) -> pd.DataFrame:
@@ -759,15 +833,32 @@ def churn_scores(users: pd.DataFrame, events: pd.DataFrame, orders: pd.DataFrame
 @renamed(treated="treatment", window_days=("window", days_as_duration))
 def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
                    experiment: str = "winback_0510", treatment: str = "message",
-                   control: str = "holdout", window: str = "14D") -> pd.DataFrame:
+                   control: str = "holdout", window: str = "14D", by: str | None = None
+                   ) -> pd.DataFrame:
     """Reactivation (any active day) within `window` (whole calendar days, from the
-    assignment day) of assignment, treatment vs held-out control.
+    assignment day) of assignment, treatment vs held-out control: one row, or one row
+    per value of the `assignments` column `by` (merge a layer onto the assignments
+    first). A small group's interval is wide: the holdout was sized for the total.
+
+    >>> a = pd.DataFrame({"experiment": "w", "user_id": [1, 2, 3, 4],
+    ...     "variant": ["message", "message", "holdout", "holdout"],
+    ...     "layer": ["buyer", "never", "buyer", "never"],
+    ...     "assigned_time": pd.to_datetime(["2026-05-10"] * 4)})
+    >>> e = pd.DataFrame({"user_id": [1, 3, 4], "event": ["app_open"] * 3,
+    ...     "event_time": pd.to_datetime(["2026-05-12", "2026-05-30", "2026-05-11"])})
+    >>> r = winback_effect(a, e, experiment="w", by="layer")
+    >>> r[["layer", "rate_treatment", "rate_control", "diff"]].values.tolist()
+    [['buyer', 1.0, 0.0, 1.0], ['never', 0.0, 1.0, -1.0]]
+
+    User 3 came back on day 20, after the 14-day window.
 
     Taught in 02_users §Win-back.
     """
     days = arrays.whole_days(window)
     require(assignments, ["experiment", "user_id", "variant", "assigned_time"],
             "winback_effect(assignments)")
+    if by is not None:
+        require(assignments, [by], "winback_effect(by=...)")
     if not (assignments["experiment"] == experiment).any():
         raise ValueError(f"no assignments for experiment {experiment!r}; experiments: "
                          f"{sorted(assignments['experiment'].astype(str).unique())}")
@@ -776,12 +867,67 @@ def winback_effect(assignments: pd.DataFrame, events: pd.DataFrame,
     start = act["assigned_time"].dt.normalize()
     back = act[(act["date"] >= start) & (act["date"] < start + pd.Timedelta(days=days))]
     a = a.assign(reactivated=a["user_id"].isin(back["user_id"]))
-    counts = a.groupby("variant", observed=True)["reactivated"].agg(["sum", "size"])
-    for v in (treatment, control):
-        if v not in counts.index:
-            raise ValueError(f"variant {v!r} missing; variants: {list(counts.index)}")
-    r = two_proportions(counts.loc[control, "sum"], counts.loc[control, "size"],
-                        counts.loc[treatment, "sum"], counts.loc[treatment, "size"])
-    out = pd.DataFrame([{"experiment": experiment, "control": control,
-                         "treatment": treatment, **r}])
-    return note_both_arms(out, experiment, both)
+    groups = [(None, a)] if by is None else a.groupby(by, observed=True, sort=True)
+    rows = []
+    for key, g in groups:
+        counts = g.groupby("variant", observed=True)["reactivated"].agg(["sum", "size"])
+        for v in (treatment, control):
+            if v not in counts.index:
+                where = "" if by is None else f" in {by}={key!r}"
+                raise ValueError(f"variant {v!r} missing{where}; variants: "
+                                 f"{list(counts.index)}")
+        rows.append({**({} if by is None else {by: key}), "experiment": experiment,
+                     "control": control, "treatment": treatment,
+                     **two_proportions(counts.loc[control, "sum"], counts.loc[control, "size"],
+                                       counts.loc[treatment, "sum"],
+                                       counts.loc[treatment, "size"])})
+    return note_both_arms(pd.DataFrame(rows), experiment, both)
+
+
+# ------------------------------------------------------------------ win-back
+def comebacks(events: pd.DataFrame, orders: pd.DataFrame, dormant_days: int = 30,
+              window: str = "30D", as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
+    """Every natural return (自然回流): an active day after at least `dormant_days` days
+    without any activity, with what the user had paid before it and paid in the
+    `window` (whole days, from the return day) after it — the value of a comeback by
+    layer, to size a win-back before anyone is messaged.
+
+    One row per return: user_id, date, silent_days (days without activity before it),
+    paid_before, paid_after, ordered_after. Returns whose window ends after `as_of`
+    (default the last event day) cannot be judged yet: they are left out and counted
+    in `attrs["unobserved_comebacks"]`.
+
+    >>> e = pd.DataFrame({"user_id": [1, 1, 1, 2, 2], "event": ["app_open"] * 5,
+    ...     "event_time": pd.to_datetime(["2026-01-01", "2026-01-31", "2026-03-15",
+    ...                                   "2026-01-01", "2026-02-01"])})
+    >>> o = pd.DataFrame({"user_id": [1, 1], "paid": [40.0, 25.0],
+    ...     "order_time": pd.to_datetime(["2026-01-01 12:00", "2026-02-09 09:00"])})
+    >>> c = comebacks(e, o, dormant_days=30, window="10D", as_of="2026-03-31")
+    >>> c[["user_id", "silent_days"]].values.tolist(), c["paid_before"].tolist()
+    ([[1, 42], [2, 30]], [65.0, 0.0])
+
+    User 1's return on 31 January came after 29 silent days: not a comeback.
+    """
+    check_events(events, "comebacks")
+    require(orders, ["user_id", "order_time", "paid"], "comebacks(orders)")
+    if dormant_days < 1:
+        raise ValueError(f"dormant_days must be ≥ 1, got {dormant_days}")
+    span = pd.Timedelta(days=arrays.whole_days(window))
+    act = active_days(events).sort_values(["user_id", "date"], ignore_index=True)
+    silent = (act["date"] - act.groupby("user_id")["date"].shift()).dt.days - 1
+    back = act.assign(silent_days=silent)[silent >= dormant_days].reset_index(drop=True)
+    back["silent_days"] = back["silent_days"].astype(int)
+    last = (pd.Timestamp(as_of).normalize() if as_of is not None else act["date"].max())
+    seen = back["date"] + span <= last + pd.Timedelta(days=1)
+    unobserved = int((~seen).sum())
+    back = back[seen].reset_index(drop=True)
+    o = orders[["user_id", "order_time", "paid"]].merge(
+        back[["user_id", "date"]].reset_index(names="row"), on="user_id")
+    before = o[o["order_time"] < o["date"]].groupby("row")["paid"].sum()
+    after = o[(o["order_time"] >= o["date"]) & (o["order_time"] < o["date"] + span)]
+    back["paid_before"] = back.index.map(before).fillna(0.0).astype(float)
+    back["paid_after"] = back.index.map(after.groupby("row")["paid"].sum()).fillna(0.0)
+    back["ordered_after"] = back.index.isin(after["row"])
+    back.attrs["unobserved_comebacks"] = unobserved
+    return back[["user_id", "date", "silent_days", "paid_before", "paid_after",
+                 "ordered_after"]]

@@ -132,7 +132,7 @@ def test_house_style_draws_chinese_labels_without_warnings():
     fig = Figure()
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    ax.plot([1, 2], [3, 4], label=ops.t("plots.state.new"))
+    ax.plot([1, 2], [3, 4], label=ops.t("users.state_name.new"))
     ax.set(title=ops.t("plots.funnel_title"), xlabel=ops.t("plots.users"))
     ax.legend()
     with warnings.catch_warnings(record=True) as caught:

@@ -193,6 +193,119 @@ def test_rfm_segments_cover_everyone_and_revenue(s):
         "reward, early access, ask for reviews").all()
 
 
+def test_rfm_segments_use_the_scores_against_their_mean(s):
+    """High = score above the mean score, recomputed here from the ranks by hand."""
+    summ = us.rfm_summary(s["orders"])
+    seg = us.rfm_segments(summ).set_index("user_id")
+    rank = {"r": (-summ["recency_days"]), "f": summ["orders"], "m": summ["revenue"]}
+    high = {}
+    for k, x in rank.items():
+        score = np.ceil(x.rank(method="average", pct=True) * 5).clip(1, 5)
+        high[k] = pd.Series((score > score.mean()).to_numpy(), index=summ["user_id"])
+    champions = high["r"] & high["f"] & high["m"]
+    assert set(seg.index[seg["segment"] == "重要价值客户"]) == set(champions[champions].index)
+    at_risk = ~high["r"] & high["f"] & high["m"]
+    assert set(seg.index[seg["segment"] == "重要保持客户"]) == set(at_risk[at_risk].index)
+    # F is high exactly for repeat buyers on the sample (the mean F score sits between
+    # the one-order buyers' score and the next)
+    assert (seg["f_score"] > seg["f_score"].mean()).equals(seg["orders"] > 1)
+    # scores already there are used, not recomputed
+    given = us.rfm_scores(summ).assign(r_score=5, f_score=5, m_score=1)
+    given.loc[0, ["r_score", "f_score", "m_score"]] = [1, 1, 5]
+    assert us.rfm_segments(given)["segment"].value_counts().to_dict() == {
+        "一般价值客户": len(given) - 1, "重要挽留客户": 1}
+
+
+# ------------------------------------------------------------------ AARRR, comebacks
+def test_aarrr_equals_plain_pandas(s):
+    u, e, o = s["users"], s["events"], s["orders"]
+    a = us.aarrr(u, e, o, days=30, early_days=7).set_index("stage")
+    day = e.assign(d=e["event_time"].dt.normalize())[["user_id", "d"]].drop_duplicates()
+    last = day["d"].max()
+    cohort = u[u["signup_time"].dt.normalize() + pd.Timedelta(days=30) <= last]
+    m = day.merge(cohort[["user_id", "signup_time"]], on="user_id")
+    off = (m["d"] - m["signup_time"].dt.normalize()).dt.days
+    active = {"activation": m.loc[off.between(1, 7), "user_id"],
+              "retention": m.loc[off.between(8, 30), "user_id"]}
+    first = o.groupby("user_id")["order_time"].min()
+    lag = first.reindex(cohort["user_id"]).to_numpy() - cohort["signup_time"].to_numpy()
+    ref = u[u["referrer_id"].notna()].merge(
+        cohort[["user_id", "signup_time"]], left_on="referrer_id", right_on="user_id",
+        suffixes=("", "_referrer"))
+    quick = ref[ref["signup_time"] - ref["signup_time_referrer"] < pd.Timedelta(days=30)]
+    expected = {"acquisition": len(cohort),
+                "activation": active["activation"].nunique(),
+                "retention": active["retention"].nunique(),
+                "revenue": int((lag < pd.Timedelta(days=30)).sum()),
+                "referral": quick["referrer_id"].nunique()}
+    assert a["users"].to_dict() == expected
+    assert (a["cohort"] == len(cohort)).all()
+    assert a.loc["revenue", "rate"] == expected["revenue"] / len(cohort)
+    assert a["step"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_aarrr_boundaries_and_names():
+    """Exactly day 7 activates and day 8 retains; an order at exactly 30 × 24 h does not
+    count; a referral at 29 days does."""
+    u = pd.DataFrame({"user_id": [1, 2, 3], "referrer_id": [None, 1, None],
+                      "signup_time": T(["2026-01-01 10:00", "2026-01-30 09:00",
+                                        "2026-01-01 10:00"])})
+    e = pd.DataFrame({"user_id": [1, 1, 3, 3], "event": "app_open",
+                      "event_time": T(["2026-01-08 09:00", "2026-03-31 00:00", "2026-01-09 00:00",
+                                       "2026-01-02 00:00"])})
+    o = pd.DataFrame({"user_id": [1, 3], "order_time": T(["2026-01-31 10:00",
+                                                         "2026-01-31 09:59"])})
+    a = us.aarrr(u, e, o, days=30, early_days=7, lang="zh").set_index("stage")
+    assert a["users"].tolist() == [3, 2, 1, 1, 1]
+    assert a.loc["activation", "name"] == "促活"
+    assert a.loc["retention", "definition"] == "注册后第 8 至 30 天至少活跃一天"
+    with pytest.raises(ValueError, match="no user's first 30 days"):
+        us.aarrr(u, e[e["event_time"] < "2026-01-20"], o)
+    with pytest.raises(ValueError, match="referrer_id"):
+        us.aarrr(u.drop(columns="referrer_id"), e, o)
+
+
+def test_comebacks_by_hand_and_at_the_window_end():
+    e = pd.DataFrame({"user_id": [1, 1, 2, 2, 3, 3], "event": "app_open",
+                      "event_time": T(["2026-01-01 00:00", "2026-02-01 08:00", "2026-01-01 00:00",
+                                       "2026-01-31 00:00", "2026-01-01 00:00", "2026-03-02 00:00"])})
+    o = pd.DataFrame({"user_id": [1, 1, 1, 3], "paid": [10.0, 7.0, 5.0, 99.0],
+                      "order_time": T(["2025-12-30 00:00", "2026-02-01 07:00",
+                                       "2026-02-10 23:59", "2026-03-02 00:00"])})
+    c = us.comebacks(e, o, dormant_days=30, window="10D", as_of="2026-03-11")
+    # user 2: 29 silent days, not a comeback; user 1: 30; user 3 back on 03-02, whose
+    # 10 days end on 03-11 exactly, so it is judged
+    assert c[["user_id", "silent_days"]].values.tolist() == [[1, 30], [3, 59]]
+    assert c["paid_before"].tolist() == [10.0, 0.0]
+    assert c["paid_after"].tolist() == [12.0, 99.0]          # 07:00 on the return day counts
+    assert c["ordered_after"].tolist() == [True, True]
+    assert c.attrs["unobserved_comebacks"] == 0
+    late = us.comebacks(e, o, dormant_days=30, window="10D", as_of="2026-03-10")
+    assert late["user_id"].tolist() == [1] and late.attrs["unobserved_comebacks"] == 1
+    with pytest.raises(ValueError, match="whole days"):
+        us.comebacks(e, o, window="36h")
+
+
+def test_comebacks_equal_plain_pandas_on_the_sample(s):
+    e, o = s["events"], s["orders"]
+    c = us.comebacks(e, o)
+    day = e.assign(d=e["event_time"].dt.normalize())[["user_id", "d"]].drop_duplicates()
+    day = day.sort_values(["user_id", "d"])
+    day["gap"] = day.groupby("user_id")["d"].diff().dt.days
+    back = day[day["gap"] > 30]
+    judged = back[back["d"] + pd.Timedelta(days=30) <= day["d"].max() + pd.Timedelta(days=1)]
+    assert len(c) == len(judged) and c.attrs["unobserved_comebacks"] == len(back) - len(judged)
+    m = judged[["user_id", "d"]].merge(o[["user_id", "order_time", "paid"]], on="user_id")
+    before = m[m["order_time"] < m["d"]].groupby(["user_id", "d"])["paid"].sum()
+    after = m[(m["order_time"] >= m["d"]) & (m["order_time"] < m["d"] + pd.Timedelta(days=30))]
+    mine = c.set_index(["user_id", "date"])
+    assert mine["paid_before"].sum() == pytest.approx(before.sum())
+    got = mine.loc[mine["ordered_after"], "paid_after"]
+    want = after.groupby(["user_id", "d"])["paid"].sum()
+    assert got.to_numpy() == pytest.approx(want.reindex(got.index).to_numpy())
+    assert len(got) == len(want)
+
+
 # ------------------------------------------------------------------ lifecycle, referral, money
 def test_lifecycle_by_hand():
     users, events = tiny()
@@ -299,6 +412,21 @@ def test_winback_effect_recovers_planted_lift(s, truths):
     assert r["diff_low"] > 0 and r["p_value"] < 0.001
     with pytest.raises(ValueError, match="no assignments for experiment 'nope'"):
         us.winback_effect(s["ab_assignments"], s["events"], experiment="nope")
+
+
+def test_winback_effect_by_layer_adds_up(s):
+    ab = s["ab_assignments"]
+    ab = ab.assign(layer=np.where(ab["user_id"] % 2 == 0, "even", "odd"))
+    whole = us.winback_effect(ab, s["events"]).iloc[0]
+    parts = us.winback_effect(ab, s["events"], by="layer").set_index("layer")
+    assert parts.index.tolist() == ["even", "odd"]
+    for arm in ("control", "treatment"):
+        assert parts[f"n_{arm}"].sum() == whole[f"n_{arm}"]
+        assert parts[f"successes_{arm}"].sum() == whole[f"successes_{arm}"]
+    even = ab[(ab["experiment"] == "winback_0510") & (ab["layer"] == "even")]
+    assert parts.loc["even", "n_control"] == (even["variant"] == "holdout").sum()
+    with pytest.raises(ValueError, match="layer_x"):
+        us.winback_effect(ab, s["events"], by="layer_x")
 
 
 def test_missing_columns_are_named():
