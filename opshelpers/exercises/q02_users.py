@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..i18n import Text
@@ -153,8 +154,10 @@ def _rfm(data) -> pd.DataFrame:
 
 
 def _champions(c: pd.DataFrame, recent: bool = True) -> pd.Series:
-    r = c["rec"] < c["rec"].mean() if recent else c["rec"] > c["rec"].mean()
-    return r & (c["n"] > c["n"].mean()) & (c["m"] > c["m"].mean())
+    def score(x: pd.Series, ascending: bool = True) -> pd.Series:
+        return np.ceil(x.rank(pct=True, ascending=ascending) * 5).clip(1, 5)
+    r, f, m = score(c["rec"], ascending=not recent), score(c["n"]), score(c["m"])
+    return (r > r.mean()) & (f > f.mean()) & (m > m.mean())
 
 
 def _revenue_share(c: pd.DataFrame, top: pd.Series) -> float:
