@@ -49,6 +49,23 @@ def setup(lang: str = "zh", seed: int = 0) -> None:
     plots.use_house_style()
     # known third-party noise only; our own code must not warn, and a missing glyph shows
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="jupyter_client")
+    warnings.formatwarning = _one_line_data_warnings(warnings.formatwarning)
+
+
+def _one_line_data_warnings(original):
+    """A DataQualityWarning is shown as its message alone: it is written for the reader
+    (what was left out, how many, the fix), and the line of package code that raised it
+    says nothing to them. Every other warning keeps Python's format."""
+    if getattr(original, "opslab", False):           # setup() called again
+        return original
+
+    def formatwarning(message, category, filename, lineno, line=None):
+        if issubclass(category, DataQualityWarning):
+            return f"{category.__name__}: {message}\n"
+        return original(message, category, filename, lineno, line)
+
+    formatwarning.opslab = True
+    return formatwarning
 
 
 def _inline_plots() -> None:

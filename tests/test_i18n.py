@@ -41,6 +41,16 @@ def test_language_follows_setup_and_can_be_overridden_per_call():
         ops.setup()
 
 
+def test_setup_shows_a_data_quality_warning_as_its_message_alone(monkeypatch):
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)   # restored after
+    ops.setup()
+    ops.setup()                                      # twice: still one wrapper
+    shown = warnings.formatwarning("3 行被剔除", ops.DataQualityWarning, "/x/compat.py", 118)
+    assert shown == "DataQualityWarning: 3 行被剔除\n"
+    other = warnings.formatwarning("old", DeprecationWarning, "/x/y.py", 7)
+    assert other.startswith("/x/y.py:7: DeprecationWarning: old")
+
+
 def test_catalogue_file_errors_are_named(tmp_path, monkeypatch):
     (tmp_path / "a.toml").write_text('[x]\ny = "only one language"\n', encoding="utf-8")
     monkeypatch.setattr(i18n, "CATALOGUE", tmp_path)

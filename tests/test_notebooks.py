@@ -138,8 +138,10 @@ def test_navigation_links_to_the_english_edition_until_a_lesson_is_converted():
     assert zh.endswith("[01_traffic →](01_traffic.ipynb)")          # converted: stays in zh
     assert notebooks.navigation("01_traffic", "en").startswith(
         "[← 00_start_here](00_start_here.ipynb)")
-    zh01 = notebooks.navigation("01_traffic", "zh")                    # 02 is not yet
-    assert "(../en/02_users.ipynb)" in zh01 and "英文版" in zh01
+    zh01 = notebooks.navigation("01_traffic", "zh")                    # 02 is converted
+    assert zh01.endswith("[02_users →](02_users.ipynb)")
+    zh02 = notebooks.navigation("02_users", "zh")                      # 03 is not yet
+    assert "(../en/03_community.ipynb)" in zh02 and "英文版" in zh02
 
 
 def test_glossary_complete():
