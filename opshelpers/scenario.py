@@ -247,6 +247,99 @@ class VoiceFacts:
     shipping_complaint_share_after: float = 0.9  # … and after the surge
     source_mix: dict = field(default_factory=lambda: {
         "app_review": 0.35, "survey": 0.2, "service_chat": 0.25, "comment": 0.2})
+    # who writes where (source bias): the share of each source's feedback that complains,
+    # as measured over the whole half-year (the generator solves each source's base odds
+    # so that, with the themes' and the surge's shifts, its share comes out at this) …
+    source_complaint_share: dict = field(default_factory=lambda: {
+        "app_review": 0.45, "survey": 0.15, "service_chat": 0.7, "comment": 0.3})
+    # … and the scores each source gives: (P(1), P(2), P(3)) for a complaint,
+    # (P(4), P(5)) for praise. App reviews are polarised (1s and 5s, few 3s).
+    source_scores: dict = field(default_factory=lambda: {
+        "app_review": ((0.75, 0.17, 0.08), (0.15, 0.85)),
+        "survey": ((0.1, 0.35, 0.55), (0.62, 0.38)),
+        "service_chat": ((0.55, 0.37, 0.08), (0.8, 0.2)),
+        "comment": ((0.35, 0.4, 0.25), (0.4, 0.6))})
+    # authors: a comment follows an order of the last `comment_days`, a service chat
+    # (mostly) one of the last `chat_days`; survey answers come from buyers, the more
+    # orders they have placed the likelier (a buyer with k orders answers with weight
+    # ∝ k × min(1, k / survey_loyal_orders)); app reviews from any user
+    comment_days: int = 14
+    chat_days: int = 30
+    chat_buyer_share: float = 0.85
+    survey_loyal_orders: int = 3
+
+
+@dataclass(frozen=True)
+class ModerationFacts:
+    """The 12 groups' moderation export (group_messages): spam (违规) and the rule change."""
+
+    window: tuple = ("2026-03-16", "2026-05-10")   # the export's days (8 weeks)
+    rule_change: str = "2026-04-13"             # 群规升级: keyword auto-detection from here
+    spammer_share: float = 0.015                # of the window's members: spam accounts
+    spammer_group_weight: dict = field(default_factory=lambda: {
+        "deals": 2.0, "interest": 1.0, "industry": 1.5})   # spam goes where buyers are
+    # violations per 1,000 messages (ordinary + violations), before and after the change
+    violations_per_1000: tuple = (210.0, 105.0)
+    # kinds by share of violation messages; a flood (刷屏) is one sender's burst of
+    # near-identical messages within `flood_seconds`
+    kind_mix: dict = field(default_factory=lambda: {
+        "ad": 0.30, "wechat": 0.30, "link": 0.18, "flood": 0.22})
+    flood_size: tuple = (5, 8)
+    flood_seconds: int = 110
+    disguised_share: float = 0.25               # ad/wechat/link posts written to dodge
+    #                                             keyword rules (谐音, spaces, emoji)
+    # ordinary messages that innocently hold a word keyword rules flag (批发价, 加微信 …),
+    # and ones only a naive rule flags (微信支付, 链接, 加群)
+    trap_share: float = 0.014
+    naive_trap_share: float = 0.01
+    # removal (删除): share of violation messages ever removed, and the median minutes
+    # from sent to removal of the removed ones, before and after the change
+    removed_share: tuple = (0.6, 0.9)
+    minutes_to_removal: tuple = (180.0, 15.0)
+    removal_sigma: float = 0.9                  # log-sd of the minutes to removal
+    # after the change the rules catch the plain posts fast; what they miss waits for
+    # an admin, as before: this share of it is removed, after this median wait
+    missed_removed_share: float = 0.6
+    missed_minutes: float = 90.0
+
+
+@dataclass(frozen=True)
+class PoolFacts:
+    """The private-domain pool (私域流量池): WeCom contacts and the pushes they get."""
+
+    # contacts (wecom_contacts): the chance an order's page (下单页) or its package card
+    # (包裹卡) gets the buyer to add us, and a group member (社群) once after joining
+    order_page_take_up: float = 0.22            # per order, minutes after it
+    package_card_take_up: float = 0.25          # per order, when the parcel arrives
+    package_days: tuple = (2.0, 6.0)            # days from order to parcel
+    group_take_up: float = 0.7                  # per member …
+    group_delay_days: float = 7.0               # … a mean of this many days after joining
+    # pushes (pool_pushes): from this Monday on, 2–4 a week, never two within 2 days
+    pushes_start: str = "2026-02-02"
+    pushes_per_week: dict = field(default_factory=lambda: {2: 0.35, 3: 0.4, 4: 0.25})
+    one_to_one_share: float = 0.25              # of pushes; the rest pool-wide, half each
+    one_to_one_audience: tuple = (150, 400)     # contacts per 1v1 push at n_users=20,000
+    read_rate: dict = field(default_factory=lambda: {
+        "one_to_one": 0.78, "moments": 0.30, "group_broadcast": 0.46})
+    click_rate: dict = field(default_factory=lambda: {       # per read
+        "one_to_one": 0.25, "moments": 0.08, "group_broadcast": 0.12})
+    order_rate: dict = field(default_factory=lambda: {       # per click
+        "one_to_one": 0.30, "moments": 0.18, "group_broadcast": 0.18})
+    unsubscribes_per_1000: dict = field(default_factory=lambda: {
+        "one_to_one": 4.0, "moments": 3.0, "group_broadcast": 3.0})
+    # fatigue (触达疲劳): in a week with this many pool-wide pushes or more, each is read
+    # less and drives more contacts to remove us
+    fatigue_pushes: int = 3
+    fatigue_read: float = 0.72
+    fatigue_unsubscribes: float = 2.0
+    aov_median: float = 150.0                   # CNY per attributed order
+    aov_sigma: float = 0.5
+    # cost: staff time (a 1v1 message per contact; copy and design per pool-wide push,
+    # stated at n_users=20,000) plus the push coupon on the orders that use it
+    staff_per_contact: float = 0.3
+    staff_per_push: float = 30.0
+    coupon_value: float = 5.0
+    coupon_use: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -362,6 +455,8 @@ class Scenario:
     voice: VoiceFacts = field(default_factory=VoiceFacts)
     content: ContentFacts = field(default_factory=ContentFacts)
     activity: ActivityFacts = field(default_factory=ActivityFacts)
+    moderation: ModerationFacts = field(default_factory=ModerationFacts)
+    pool: PoolFacts = field(default_factory=PoolFacts)
 
     def with_changes(self, **sections) -> "Scenario":
         """Copy with some section fields changed: `s.with_changes(users={"k_factor": .4})`."""

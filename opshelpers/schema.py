@@ -245,7 +245,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("date", "date", "日期", "local calendar day", meaning_zh="自然日（本地日期）"),
         C("group_id", "id", "群ID", "group", meaning_zh="群 ID"),
         C("user_id", "id", "用户ID", "member", meaning_zh="群成员"),
-        C("messages", "int", "发言数", "messages sent", "messages", meaning_zh="当天发言条数"),
+        C("messages", "int", "发言数", "messages sent (ordinary chat: the spam in "
+          "group_messages is not counted)", "messages",
+          meaning_zh="当天发言条数（日常聊天；group_messages 里的违规消息不计入）"),
         C("checkins", "int", "打卡数", "check-ins (打卡)", "check-ins",
           meaning_zh="当天打卡次数"),
         C("replies_received", "int", "被回复数", "replies to this member's messages",
@@ -371,6 +373,86 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "GMV to the cent", "CNY",
           meaning_zh="优惠前金额；一笔订单的明细加总 = 订单 GMV（精确到分）"),
     ), key=("line_id",), grain_zh="每行是一笔订单里的一个品类"),
+    Table("group_messages", "群消息导出", "one row per message in the 12 member groups, "
+          "2026-03-16 … 2026-05-10 (the moderation export)", (
+        C("message_id", "id", "消息ID", "message, numbered in time order",
+          meaning_zh="消息 ID，按发送时间编号"),
+        C("group_id", "id", "群ID", "the group (community_members.group_id)",
+          meaning_zh="所在的群（community_members.group_id）"),
+        C("user_id", "id", "用户ID", "sender, a member of that group on that day",
+          meaning_zh="发送人，当天是该群成员"),
+        C("sent_time", "datetime", "发送时间", "local time the message was sent",
+          meaning_zh="消息发送的本地时间"),
+        C("text", "text", "内容", "what was written (Chinese, emoji as sent); besides the "
+          "members' ordinary chat, which community_daily counts exactly (its messages "
+          "per member and day), the export holds violations (违规) that community_daily "
+          "does not count: ads, WeChat ids, links and floods (刷屏) posted by spam "
+          "accounts, some disguised (谐音, spaces, emoji) against keyword rules",
+          meaning_zh="消息原文（中文，含表情）；除了 community_daily 精确计数的日常聊天"
+                     "（每个成员每天的 messages），导出里还有 community_daily 不计入的违规消息："
+                     "广告号发的卖货广告、微信号、链接和刷屏，其中一些用谐音、空格、表情躲关键词"),
+        C("removed_time", "datetime", "删除时间", "when an admin removed the message; "
+          "empty if it was never removed. From the rule change on 2026-04-13 (群规升级) "
+          "admins use keyword auto-detection",
+          nullable=True, meaning_zh="管理员删除这条消息的时间；没删为空。"
+                                    "2026-04-13 群规升级起，管理员用关键词自动识别"),
+        C("removed_reason", "category", "删除原因", "the admin's reason: ad (卖货广告), "
+          "wechat (引流加微信), link (链接), flood (刷屏); empty if not removed. Only "
+          "violations are removed, but not every violation is",
+          nullable=True, meaning_zh="管理员标注的原因：ad 卖货广告、wechat 引流加微信、"
+                                    "link 链接、flood 刷屏；没删为空。删掉的都是违规，"
+                                    "但违规不一定都被删了"),
+    ), key=("message_id",), time="sent_time",
+          grain_zh="每行是 12 个会员群里的一条消息（2026-03-16 … 2026-05-10 的群管理导出）"),
+    Table("wecom_contacts", "企业微信好友表", "one row per user who added our WeCom "
+          "(企业微信) account", (
+        C("user_id", "id", "用户ID", "the contact (users.user_id)",
+          meaning_zh="加了好友的用户（users.user_id）"),
+        C("added_time", "datetime", "添加时间", "local time they added us",
+          meaning_zh="添加好友的本地时间"),
+        C("source", "category", "来源", "package_card (包裹卡: the card in a parcel, "
+          "after an order), order_page (下单页: the page after paying), group (社群: "
+          "invited in their member group, after joining it)",
+          meaning_zh="package_card 包裹卡（订单包裹里的卡片，下过单才有）、"
+                     "order_page 下单页（支付完成页）、group 社群（入群后在群里被邀请）"),
+        C("removed_time", "datetime", "删除时间", "when the user deleted us; empty if "
+          "still a contact. Every removal comes within 24 hours of a push "
+          "(pool_pushes.unsubscribes counts them)", nullable=True,
+          meaning_zh="用户删除好友的时间；仍是好友为空。每一次删除都发生在某次触达后"
+                     " 24 小时内（pool_pushes.unsubscribes 就是这些删除）"),
+    ), key=("user_id",), time="added_time",
+          grain_zh="每行是一个加了我们企业微信的用户"),
+    Table("pool_pushes", "私域触达表", "one row per push to the private-domain pool "
+          "(私域流量池)", (
+        C("push_id", "id", "触达ID", "push", meaning_zh="触达 ID"),
+        C("sent_time", "datetime", "发送时间", "local time it went out (never two pushes "
+          "within 24 hours)", meaning_zh="发出的本地时间（任意两次触达相隔超过 24 小时）"),
+        C("kind", "category", "触达方式", "one_to_one (1v1 私聊: staff message chosen "
+          "contacts), moments (朋友圈: a post all contacts can see), group_broadcast "
+          "(群发: one message to every contact)",
+          meaning_zh="one_to_one 1v1 私聊（员工私聊挑选的好友）、moments 朋友圈"
+                     "（所有好友可见的一条朋友圈）、group_broadcast 群发（发给每个好友）"),
+        C("audience", "int", "触达人数", "contacts it went to: for moments and "
+          "group_broadcast every contact in the pool at sent_time (added by then, not "
+          "removed), as wecom_contacts gives it; for one_to_one the chosen subset",
+          meaning_zh="触达的好友数：朋友圈和群发是发送时池子里的全部好友（此前已添加、"
+                     "尚未删除，可由 wecom_contacts 算出）；1v1 私聊是挑选的一部分"),
+        C("reads", "int", "阅读数", "contacts who opened or viewed it",
+          meaning_zh="打开或看到内容的好友数"),
+        C("clicks", "int", "点击数", "contacts who clicked its link",
+          meaning_zh="点击链接的好友数"),
+        C("orders", "int", "订单数", "orders the SCRM tool attributes to it (a count "
+          "from the tool, not rows of orders)",
+          meaning_zh="SCRM 工具归因到这次触达的订单数（工具给的计数，不对应 orders 表的行）"),
+        C("paid", "money", "实付金额", "what those attributed orders paid", "CNY",
+          meaning_zh="这些归因订单的实付金额"),
+        C("unsubscribes", "int", "删好友数", "contacts who deleted us within 24 hours "
+          "after it (their removed_time in wecom_contacts)",
+          meaning_zh="发送后 24 小时内删除我们的好友数（即 wecom_contacts 里的 removed_time）"),
+        C("cost", "money", "成本", "staff time (writing, sending 1v1 messages) plus the "
+          "push coupons its orders used", "CNY",
+          meaning_zh="人力成本（写文案、发 1v1 私聊）加上订单用掉的触达优惠券"),
+    ), key=("push_id",), time="sent_time", grain_zh="每行是对私域流量池的一次触达"),
 ]}
 
 

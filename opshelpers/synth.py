@@ -1,8 +1,10 @@
 """The Chayu 茶语 generator: seeded, vectorised, deterministic.
 
-`generate(Scenario(), seed=7, n_users=20_000)` returns the fourteen tables of DESIGN §2
-(plus `search_terms` and `kol_posts`, lesson 01's SEM and KOL detail)
-and a `Truths` object with the planted numbers and what they imply.
+`generate(Scenario(), seed=7, n_users=20_000)` returns the tables of DESIGN §2 (plus
+`search_terms` and `kol_posts`, lesson 01's SEM and KOL detail; `user_campaigns`,
+`product_views` and `order_lines`, lesson 02's; `group_messages`, `wecom_contacts` and
+`pool_pushes`, lesson 03's moderation export and private-domain pool) and a `Truths`
+object with the planted numbers and what they imply.
 
 The company is planted by a chain of planters (`PLANTERS`), one per domain. A planter
 is a plain function: its parameters after `ctx` name what it reads (tables and hidden
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import phrases
-from .scenario import CHANNELS, PLATFORMS, THEMES, Scenario
+from .scenario import CHANNELS, PLATFORMS, THEMES, ModerationFacts, Scenario
 
 __all__ = ["Scenario", "Truths", "Planter", "PLANTERS", "generate", "planter_stream",
            "stream_key", "users_for_events", "write_tables", "TABLES"]
@@ -38,7 +40,7 @@ __all__ = ["Scenario", "Truths", "Planter", "PLANTERS", "generate", "planter_str
 TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "campaigns",
           "ab_assignments", "community_members", "community_daily", "points_ledger",
           "feedback", "search_terms", "kol_posts", "user_campaigns", "product_views",
-          "order_lines")
+          "order_lines", "group_messages", "wecom_contacts", "pool_pushes")
 DAY = 86_400
 PAGES = ("lp_a", "lp_b", "lp_invite")
 DEVICES = ("ios", "android", "mini_program")
@@ -93,6 +95,8 @@ class Truths:
     kol_to_renew: str = ""
     kol_inflated_reads: str = ""
     favourite_categories: list = field(default_factory=list)   # per user, by user_id
+    message_violation: dict = field(default_factory=dict)  # message_id → ad, wechat, link,
+    #                                                        flood or none (group_messages)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -234,6 +238,10 @@ def _time_of_day(rng: np.random.Generator, n: int, weights: np.ndarray = HOUR_WE
 
 def _lognormal_mean_one(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
     return np.exp(rng.normal(-sigma ** 2 / 2, sigma, size=n))
+
+
+def _lognormal_median_one(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
+    return np.exp(rng.normal(0.0, sigma, size=n))
 
 
 def _draw(rng: np.random.Generator, mix: dict, n: int) -> np.ndarray:
@@ -1116,19 +1124,87 @@ def plant_points(ctx: Context, rng: np.random.Generator, people: pd.DataFrame,
 
 
 # ---------------------------------------------------------------- user voice (用户之声)
-def plant_feedback(ctx: Context, rng: np.random.Generator, people: pd.DataFrame) -> dict:
-    """Survey answers, reviews and chats in Chinese: a theme each, complaints about
-    shipping jump from the surge date. Gives `feedback` and the truth `feedback_theme`."""
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def _base_log_odds(target: float, shifts: np.ndarray, weights: np.ndarray) -> float:
+    """The log-odds b whose average of expit(b + shifts), weighted, is `target`."""
+    lo, hi = -12.0, 12.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.average(_expit(mid + shifts), weights=weights) < target \
+            else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _feedback_authors(ctx: Context, rng: np.random.Generator, people: pd.DataFrame,
+                      order_book: pd.DataFrame, seconds: np.ndarray, source: np.ndarray
+                      ) -> np.ndarray:
+    """Who wrote each feedback item (user index): app reviews come from any user signed
+    up before, comments from the buyer of a recent order, service chats mostly so, and
+    survey answers from buyers weighted towards those with many orders before."""
+    vf = ctx.scenario.voice
+    n = seconds.size
+    real = people.loc[~people["fraud"]]
+    by_signup = np.argsort(real["seconds"].to_numpy(), kind="stable")
+    signup = real["seconds"].to_numpy()[by_signup]
+    anyone = real.index.to_numpy()[by_signup]
+    ob = order_book.loc[~order_book["user_index"].isin(people.index[people["fraud"]])]
+    o_sec = ob["seconds"].to_numpy()                      # order_book is in time order
+    o_user = ob["user_index"].to_numpy()
+    before = np.searchsorted(o_sec, seconds, side="left")   # orders strictly before
+    width = np.int64(ctx.cal.end_second + 1)
+    user_key = np.sort(o_user.astype(np.int64) * width + o_sec)
+
+    def prior_orders(users: np.ndarray, at: np.ndarray) -> np.ndarray:
+        base = users.astype(np.int64) * width
+        return (np.searchsorted(user_key, base + at, side="left")
+                - np.searchsorted(user_key, base, side="left"))
+
+    upto = np.maximum(np.searchsorted(signup, seconds, side="left"), 1)
+    who = anyone[(rng.random(n) * upto).astype(int)]
+
+    def recent(rows: np.ndarray, days: int) -> None:
+        hi = before[rows]
+        lo = np.searchsorted(o_sec, seconds[rows] - days * DAY, side="left")
+        lo = np.where(hi > lo, lo, 0)                     # none that recent: any earlier one
+        has = hi > 0
+        pick = lo + (rng.random(rows.size) * (hi - lo)).astype(int)
+        who[rows[has]] = o_user[pick[has]]
+
+    recent(np.flatnonzero(source == "comment"), vf.comment_days)
+    chat = np.flatnonzero(source == "service_chat")
+    recent(chat[rng.random(chat.size) < vf.chat_buyer_share], vf.chat_days)
+    survey = np.flatnonzero((source == "survey") & (before > 0))
+    todo = survey
+    for _ in range(60):                                   # accept ∝ min(1, k / loyal)
+        if todo.size == 0:
+            break
+        cand = o_user[(rng.random(todo.size) * before[todo]).astype(int)]
+        who[todo] = cand
+        k = prior_orders(cand, seconds[todo])
+        todo = todo[rng.random(todo.size) >= np.minimum(1.0, k / vf.survey_loyal_orders)]
+    return who
+
+
+def plant_feedback(ctx: Context, rng: np.random.Generator, people: pd.DataFrame,
+                   order_book: pd.DataFrame) -> dict:
+    """Survey answers, reviews, comments and service chats in Chinese: a theme each,
+    complaints about shipping jump from the surge date, and each source has its own
+    writers (source bias): service chats come from people with a problem, survey
+    answers from loyal buyers, app reviews are polarised. Gives `feedback` and the truth
+    `feedback_theme`."""
     vf, cal = ctx.scenario.voice, ctx.cal
     n = int(round(vf.n_feedback * ctx.scale))
-    real = people.loc[~people["fraud"]]
     day = np.sort(rng.integers(0, cal.n_days, n))
-    # the author signed up on or before the feedback day
-    sday = np.sort(real["day"].to_numpy())
-    order_idx = np.argsort(real["day"].to_numpy(), kind="stable")
-    upto = np.searchsorted(sday, day, side="right")
-    pick = (rng.random(n) * np.maximum(upto, 1)).astype(int)
-    who = real.index.to_numpy()[order_idx][pick]
+    seconds = day * DAY + _time_of_day(rng, n)
+    first_signup = int(people.loc[~people["fraud"], "seconds"].min())
+    seconds = np.maximum(seconds, first_signup + 600)     # someone has signed up by then
     surge = day >= cal.day(vf.shipping_surge_date)
     themes = np.array(THEMES)
     shipping = THEMES.index("shipping")
@@ -1137,10 +1213,19 @@ def plant_feedback(ctx: Context, rng: np.random.Generator, people: pd.DataFrame)
     after[shipping] = vf.shipping_share_after
     theme = np.where(surge, rng.choice(len(THEMES), n, p=after),
                      rng.choice(len(THEMES), n, p=base))
-    complaint_p = np.where(theme == shipping,
-                           np.where(surge, vf.shipping_complaint_share_after,
-                                    vf.shipping_complaint_share), vf.complaint_share)
-    complaint = rng.random(n) < complaint_p
+    source = _draw(rng, vf.source_mix, n)
+    who = _feedback_authors(ctx, rng, people, order_book, seconds, source)
+    # complaint odds: the source's base, shifted for shipping (more after the surge);
+    # each source's base is solved so its half-year complaint share is as planted
+    shift = np.zeros((2, len(THEMES)))
+    shift[0, shipping] = _logit(vf.shipping_complaint_share) - _logit(vf.complaint_share)
+    shift[1, shipping] = _logit(vf.shipping_complaint_share_after) - _logit(vf.complaint_share)
+    share_after = 1 - cal.day(vf.shipping_surge_date) / cal.n_days
+    mix = np.vstack([base * (1 - share_after), after * share_after])
+    log_odds = {s: _base_log_odds(p, shift.ravel(), mix.ravel())
+                for s, p in vf.source_complaint_share.items()}
+    odds = np.array([log_odds[s] for s in source]) + shift[surge.astype(int), theme]
+    complaint = rng.random(n) < _expit(odds)
     texts = np.empty(n, dtype=object)
     for t_i, t in enumerate(THEMES):
         for kind, flag in (("complaint", True), ("praise", False)):
@@ -1149,10 +1234,11 @@ def plant_feedback(ctx: Context, rng: np.random.Generator, people: pd.DataFrame)
             texts[mask] = (_pick(rng, phrases.FEEDBACK_OPENINGS, k)
                            + _pick(rng, phrases.FEEDBACK_PHRASES[t][kind], k)
                            + _pick(rng, phrases.FEEDBACK_CLOSINGS, k))
-    score = np.where(complaint, rng.choice([1, 2, 3], n, p=[.35, .4, .25]),
-                     rng.choice([4, 5], n, p=[.4, .6]))
-    source = _draw(rng, vf.source_mix, n)
-    seconds = day * DAY + _time_of_day(rng, n)
+    score = np.empty(n, np.int64)
+    for s, (low, high) in vf.source_scores.items():
+        for flag, options, p in ((True, [1, 2, 3], low), (False, [4, 5], high)):
+            mask = (source == s) & (complaint == flag)
+            score[mask] = rng.choice(options, mask.sum(), p=np.asarray(p) / np.sum(p))
     fb = pd.DataFrame({"feedback_id": np.arange(1, n + 1), "user_id": who + 1,
                        "created_time": cal.to_datetime(seconds), "source": source,
                        "score": score, "text": texts})
@@ -1737,6 +1823,284 @@ def plant_interests(ctx: Context, rng: np.random.Generator, users: pd.DataFrame,
             "favourite_categories": names[favourite].tolist()}
 
 
+# ---------------------------------------------------------------- group moderation (群管理)
+def _spam_texts(rng: np.random.Generator, kind: str, disguised: np.ndarray) -> np.ndarray:
+    """Texts of `disguised.size` spam posts of one kind, with made-up ids, codes, sites."""
+    n = disguised.size
+    plain, hidden = phrases.SPAM[kind]["plain"], phrases.SPAM[kind]["disguised"]
+    template = np.where(disguised, _pick(rng, hidden, n), _pick(rng, plain, n))
+    ids = _pick(rng, phrases.SPAM_ID_PREFIXES, n) + \
+        np.char.mod("%d", rng.integers(1_000, 1_000_000, n)).astype(object)
+    letters = np.array(list("abcdefghijkmnopqrstuyzABCDEFGHJKLMNPQRSTUYZ23456789"))
+    codes = ["".join(c) for c in letters[rng.integers(0, letters.size, (n, 6))]]
+    sites = _pick(rng, phrases.SPAM_SITES, n)
+    return np.array([t.format(id=i, code=c, site=s)
+                     for t, i, c, s in zip(template, ids, codes, sites)], dtype=object)
+
+
+def _removal_plan(mf: ModerationFacts) -> tuple[float, float]:
+    """After the rule change: the share of caught (plain or flood) violations removed
+    and their median minutes to removal, so that all violations together come out at
+    the planted `removed_share` and `minutes_to_removal` (the missed ones wait for an
+    admin: `missed_removed_share`, `missed_minutes`)."""
+    from math import erf, log, sqrt
+
+    missed = mf.disguised_share * (1 - mf.kind_mix["flood"])      # by message
+    share, target = mf.removed_share[1], mf.minutes_to_removal[1]
+    p_caught = (share - missed * mf.missed_removed_share) / (1 - missed)
+
+    def below(median: float) -> float:        # P(minutes ≤ target) of a lognormal
+        return 0.5 * (1 + erf((log(target) - log(median)) / (mf.removal_sigma * sqrt(2))))
+
+    lo, hi = log(0.5), log(target * 10)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        removed_by_target = ((1 - missed) * p_caught * below(np.exp(mid))
+                             + missed * mf.missed_removed_share * below(mf.missed_minutes))
+        lo, hi = (mid, hi) if removed_by_target / share > 0.5 else (lo, mid)
+    return p_caught, float(np.exp((lo + hi) / 2))
+
+
+def plant_group_messages(ctx: Context, rng: np.random.Generator,
+                         community_members: pd.DataFrame, community_daily: pd.DataFrame,
+                         koc_user_ids: list) -> dict:
+    """The groups' moderation export (`group_messages`) over the export window: every
+    ordinary message `community_daily` counts, at times within its day, and the
+    violations (违规) of a few spam accounts on top — ads, WeChat ids, links, floods,
+    some disguised against keyword rules — fewer after the rule change (群规升级),
+    when admins also remove them more often and far sooner. The truth
+    `message_violation` holds every message's kind."""
+    mf, cal = ctx.scenario.moderation, ctx.cal
+    first, last = cal.day(mf.window[0]), cal.day(mf.window[1])
+    change = cal.day(mf.rule_change)
+    # ---- ordinary chat: bursts of a few messages, some seconds to minutes apart
+    cd = community_daily
+    cd_day = (cd["date"].to_numpy().astype("datetime64[D]") - cal.start).astype(int)
+    rows = np.flatnonzero((cd_day >= first) & (cd_day <= last)
+                          & (cd["messages"].to_numpy() > 0))
+    owner = np.repeat(rows, cd["messages"].to_numpy()[rows])
+    n = owner.size
+    new_burst = np.r_[True, owner[1:] != owner[:-1]] | (rng.random(n) < 0.55)
+    burst = np.cumsum(new_burst) - 1
+    gap = np.where(new_burst, 0, rng.integers(15, 300, n))
+    offset = np.cumsum(gap) - np.cumsum(gap)[np.flatnonzero(new_burst)][burst]
+    span = np.maximum.reduceat(offset, np.flatnonzero(new_burst))
+    start = np.minimum(_time_of_day(rng, span.size), DAY - 1 - span)
+    o_sec = cd_day[owner] * DAY + start[burst] + offset
+    u = rng.random(n)
+    trap = u < mf.trap_share
+    naive = (u >= mf.trap_share) & (u < mf.trap_share + mf.naive_trap_share)
+    o_text = (_pick(rng, phrases.GROUP_CHAT, n)
+              + _pick(rng, phrases.GROUP_CHAT_ENDINGS, n))
+    o_text[trap] = _pick(rng, phrases.GROUP_CHAT_TRAPS, int(trap.sum()))
+    o_text[naive] = _pick(rng, phrases.GROUP_CHAT_NAIVE_TRAPS, int(naive.sum()))
+    ordinary = pd.DataFrame({"seconds": o_sec, "group_id": cd["group_id"].to_numpy()[owner],
+                             "user_id": cd["user_id"].to_numpy()[owner], "text": o_text,
+                             "kind": "none", "removed": -1})
+    # ---- spam accounts: ordinary members (not admins, not KOC) there ≥ 2 weeks of it
+    m = community_members
+    join = (m["join_date"].to_numpy().astype("datetime64[D]") - cal.start).astype(int)
+    leave = m["leave_date"].to_numpy().astype("datetime64[D]")
+    leave = np.where(np.isnat(leave), cal.n_days,
+                     (leave - cal.start).astype("timedelta64[D]").astype(int))
+    lo, hi = np.maximum(join, first), np.minimum(leave - 1, last)     # days present
+    present = hi >= lo
+    eligible = present & (hi - lo >= 13) & (m["role"].to_numpy() == "member") \
+        & ~m["user_id"].isin(koc_user_ids).to_numpy()
+    n_spam = min(int(eligible.sum()), max(3, int(round(mf.spammer_share * present.sum()))))
+    w = m["group_type"].map(mf.spammer_group_weight).to_numpy(float) * (hi - lo + 1)
+    w = np.where(eligible, w, 0)
+    spam = np.sort(rng.choice(len(m), n_spam, replace=False, p=w / w.sum())) if n_spam \
+        else np.zeros(0, np.int64)
+    intensity = _lognormal_mean_one(rng, 0.6, n_spam)
+    # ---- violations: per day, in proportion to the day's ordinary messages
+    kinds = list(mf.kind_mix)
+    size = np.array([np.mean(mf.flood_size) if k == "flood" else 1.0 for k in kinds])
+    by_message = np.array([mf.kind_mix[k] for k in kinds])
+    per_event = by_message / size / (by_message / size).sum()   # kind of an event
+    per_day = np.bincount(cd_day[owner] - first, minlength=last - first + 1)
+    days = np.arange(first, last + 1)
+    rate = np.where(days < change, mf.violations_per_1000[0], mf.violations_per_1000[1])
+    someone = ((lo[spam][None, :] <= days[:, None]) & (hi[spam][None, :] >= days[:, None])
+               ).any(axis=1)
+    expected = per_day * rate / (1000 - rate) / (per_event * size).sum() * someone
+    n_events = rng.poisson(expected)
+    e_day = np.repeat(days, n_events)
+    e_who = np.empty(e_day.size, np.int64)
+    for d in np.unique(e_day):
+        here = np.flatnonzero(e_day == d)
+        there = (lo[spam] <= d) & (hi[spam] >= d)
+        ww = np.where(there, intensity, 0)
+        e_who[here] = rng.choice(n_spam, here.size, p=ww / ww.sum())
+    n_e = e_day.size
+    e_kind = np.array(kinds, dtype=object)[rng.choice(len(kinds), n_e, p=per_event)]
+    flood = e_kind == "flood"
+    e_size = np.where(flood, rng.integers(mf.flood_size[0], mf.flood_size[1] + 1, n_e), 1)
+    e_start = e_day * DAY + np.minimum(_time_of_day(rng, n_e), DAY - mf.flood_seconds - 1)
+    disguised = ~flood & (rng.random(n_e) < mf.disguised_share)
+    # removal, decided per post (an admin removes a flood at once, after its last message)
+    after = e_day >= change
+    p_caught, caught_minutes = _removal_plan(mf)
+    p_removed = np.where(~after, mf.removed_share[0],
+                         np.where(disguised, mf.missed_removed_share, p_caught))
+    median = np.where(~after, mf.minutes_to_removal[0],
+                      np.where(disguised, mf.missed_minutes, caught_minutes))
+    removed = rng.random(n_e) < p_removed
+    wait = np.round(median * 60 * _lognormal_median_one(rng, mf.removal_sigma, n_e))
+    msg_event = np.repeat(np.arange(n_e), e_size)
+    first_msg = np.r_[0, np.cumsum(e_size)[:-1]]
+    step = np.arange(msg_event.size) - first_msg[msg_event]
+    # a flood's lags: the first message at 0, the others within flood_seconds
+    longest = int(e_size.max()) if n_e else 1
+    lag = np.sort(rng.integers(1, mf.flood_seconds + 1, (n_e, longest - 1)), axis=1)
+    lag = np.c_[np.zeros(n_e, np.int64), lag]
+    v_sec = e_start[msg_event] + lag[msg_event, step]
+    end_sec = e_start + lag[np.arange(n_e), e_size - 1]
+    v_removed = np.where(removed[msg_event],
+                         end_sec[msg_event] + np.maximum(wait[msg_event], 60) + 2 * step, -1)
+    v_text = np.empty(msg_event.size, dtype=object)
+    for k in ("ad", "wechat", "link"):
+        ev = np.flatnonzero(e_kind == k)
+        v_text[np.isin(msg_event, ev)] = _spam_texts(rng, k, disguised[ev])
+    fm = flood[msg_event]
+    v_text[fm] = (_pick(rng, phrases.SPAM_FLOODS, n_e)[msg_event[fm]]
+                  + _pick(rng, phrases.SPAM_FLOOD_ENDINGS, int(fm.sum())))
+    who = spam[e_who[msg_event]]
+    violations = pd.DataFrame({"seconds": v_sec, "group_id": m["group_id"].to_numpy()[who],
+                               "user_id": m["user_id"].to_numpy()[who], "text": v_text,
+                               "kind": e_kind[msg_event], "removed": v_removed})
+    msgs = pd.concat([ordinary, violations], ignore_index=True)
+    msgs = msgs.sort_values(["seconds", "group_id", "user_id"], kind="stable",
+                            ignore_index=True)
+    gone = msgs["removed"].to_numpy() >= 0
+    out = pd.DataFrame({
+        "message_id": np.arange(1, len(msgs) + 1),
+        "group_id": msgs["group_id"].to_numpy(), "user_id": msgs["user_id"].to_numpy(),
+        "sent_time": cal.to_datetime(msgs["seconds"].to_numpy()),
+        "text": msgs["text"].to_numpy(),
+        "removed_time": pd.Series(cal.to_datetime(np.where(gone, msgs["removed"], 0)))
+        .where(gone).to_numpy(),
+        "removed_reason": msgs["kind"].where(gone).to_numpy()})
+    return {"group_messages": out,
+            "message_violation": dict(zip(out["message_id"].tolist(),
+                                          msgs["kind"].tolist()))}
+
+
+# ---------------------------------------------------------------- private-domain pool (私域)
+def _push_days(rng: np.random.Generator, ctx: Context) -> list[tuple[int, int]]:
+    """(week start, day) of every push: 2–4 a week from `pushes_start`, never on
+    consecutive days (so each push's 24 hours hold no other push), the last one at
+    least a day before the data ends."""
+    from itertools import combinations
+
+    pf, cal = ctx.scenario.pool, ctx.cal
+    sizes = np.array(list(pf.pushes_per_week))
+    p = np.array(list(pf.pushes_per_week.values()), float)
+    out, previous = [], -10
+    for week in range(cal.day(pf.pushes_start), cal.n_days - 1, 7):
+        n = int(rng.choice(sizes, p=p / p.sum()))
+        while n > 0:
+            options = [c for c in combinations(range(7), n)
+                       if all(b - a >= 2 for a, b in zip(c, c[1:]))
+                       and week + c[0] - previous >= 2 and week + c[-1] <= cal.n_days - 2]
+            if options:
+                break
+            n -= 1
+        if n == 0:
+            continue
+        chosen = options[rng.integers(len(options))]
+        out += [(week, week + d) for d in chosen]
+        previous = week + chosen[-1]
+    return out
+
+
+def plant_private_pool(ctx: Context, rng: np.random.Generator, orders: pd.DataFrame,
+                       community_members: pd.DataFrame, fraud_user_ids: list) -> dict:
+    """The private-domain pool (私域流量池): `wecom_contacts`, the buyers (through the
+    order page or the package card) and group members who add our WeCom account, and
+    `pool_pushes`, what we send them — 1v1 messages, moments posts, broadcasts — with
+    reads, clicks, attributed orders, cost and the contacts each push loses. Weeks with
+    many pool-wide pushes wear the pool out (fewer reads, more removals)."""
+    pf, cal = ctx.scenario.pool, ctx.cal
+    base = cal.start.astype("datetime64[s]")
+    o = orders.loc[~orders["user_id"].isin(fraud_user_ids)]
+    o_sec = (o["order_time"].to_numpy().astype("datetime64[s]") - base).astype(np.int64)
+    o_user = o["user_id"].to_numpy()
+    n = o_sec.size
+    page = rng.random(n) < pf.order_page_take_up
+    page_sec = o_sec + rng.integers(60, 900, n)
+    card = rng.random(n) < pf.package_card_take_up
+    arrive = o_sec // DAY + np.ceil(rng.uniform(*pf.package_days, n)).astype(np.int64)
+    card_sec = arrive * DAY + _time_of_day(rng, n)
+    m = community_members
+    join = (m["join_date"].to_numpy().astype("datetime64[D]") - cal.start).astype(np.int64)
+    leave = m["leave_date"].to_numpy().astype("datetime64[D]")
+    leave = np.where(np.isnat(leave), cal.n_days,
+                     (leave - cal.start).astype("timedelta64[D]").astype(np.int64))
+    g_day = join + 1 + rng.exponential(pf.group_delay_days, len(m)).astype(np.int64)
+    group = (rng.random(len(m)) < pf.group_take_up) & (g_day < leave)
+    g_sec = g_day * DAY + _time_of_day(rng, len(m))
+    cand = pd.DataFrame({
+        "user_id": np.concatenate([o_user[page], o_user[card],
+                                   m["user_id"].to_numpy()[group]]),
+        "seconds": np.concatenate([page_sec[page], card_sec[card], g_sec[group]]),
+        "source": np.repeat(["order_page", "package_card", "group"],
+                            [page.sum(), card.sum(), group.sum()])})
+    cand = cand[cand["seconds"] < cal.end_second]
+    cand = cand.sort_values(["seconds", "user_id"], kind="stable").drop_duplicates("user_id")
+    c_user = cand["user_id"].to_numpy()
+    c_added = cand["seconds"].to_numpy()
+    c_removed = np.full(c_user.size, -1, np.int64)
+    # ---- pushes
+    schedule = _push_days(rng, ctx)
+    n_push = len(schedule)
+    kinds = np.where(rng.random(n_push) < pf.one_to_one_share, "one_to_one",
+                     np.where(rng.random(n_push) < 0.5, "moments", "group_broadcast"))
+    hours = {"one_to_one": np.arange(10, 20), "moments": np.array([12, 20, 21]),
+             "group_broadcast": np.array([19, 20, 21])}
+    wide = kinds != "one_to_one"
+    week = np.array([w for w, _ in schedule])
+    wide_in_week = pd.Series(wide).groupby(week).transform("sum").to_numpy()
+    tired = wide & (wide_in_week >= pf.fatigue_pushes)
+    rows = []
+    for i, (_, day) in enumerate(schedule):
+        kind = kinds[i]
+        sent = day * DAY + int(rng.choice(hours[kind])) * 3600 + int(rng.integers(60)) * 60
+        pool = np.flatnonzero((c_added <= sent) & (c_removed < 0))
+        if kind == "one_to_one":
+            lo, hi = pf.one_to_one_audience
+            k = min(pool.size, int(round(rng.integers(lo, hi + 1) * ctx.scale)))
+            pool = np.sort(rng.choice(pool, k, replace=False))
+        audience = pool.size
+        read_p = pf.read_rate[kind] * (pf.fatigue_read if tired[i] else 1.0) * \
+            _lognormal_mean_one(rng, 0.08, 1)[0]
+        reads = int(rng.binomial(audience, min(read_p, 0.98)))
+        clicks = int(rng.binomial(reads, pf.click_rate[kind]))
+        n_orders = int(rng.binomial(clicks, pf.order_rate[kind]))
+        paid = float(np.round(np.sum(pf.aov_median * np.exp(
+            rng.normal(0, pf.aov_sigma, n_orders))), 2))
+        leave_p = pf.unsubscribes_per_1000[kind] / 1000 * \
+            (pf.fatigue_unsubscribes if tired[i] else 1.0)
+        leavers = rng.choice(pool, int(rng.binomial(audience, leave_p)), replace=False)
+        c_removed[leavers] = sent + 60 + np.minimum(
+            rng.exponential(3 * 3600, leavers.size).astype(np.int64), DAY - 120)
+        staff = audience * pf.staff_per_contact if kind == "one_to_one" else \
+            pf.staff_per_push * ctx.scale
+        coupons = int(rng.binomial(n_orders, pf.coupon_use)) * pf.coupon_value
+        rows.append((i + 1, sent, kind, audience, reads, clicks, n_orders, paid,
+                     leavers.size, round(staff + coupons, 2)))
+    pushes = pd.DataFrame(rows, columns=["push_id", "sent_time", "kind", "audience", "reads",
+                                         "clicks", "orders", "paid", "unsubscribes", "cost"])
+    pushes["sent_time"] = cal.to_datetime(pushes["sent_time"].to_numpy())
+    gone = c_removed >= 0
+    contacts = pd.DataFrame({
+        "user_id": c_user, "added_time": cal.to_datetime(c_added),
+        "source": cand["source"].to_numpy(),
+        "removed_time": pd.Series(cal.to_datetime(np.where(gone, c_removed, 0)))
+        .where(gone).to_numpy()})
+    return {"wecom_contacts": contacts.reset_index(drop=True), "pool_pushes": pushes}
+
+
 # ---------------------------------------------------------------- the chain
 PLANTERS: tuple[Planter, ...] = (
     Planter("traffic", plant_traffic, ("direct_visits", "paid_volume")),
@@ -1779,6 +2143,8 @@ PLANTERS: tuple[Planter, ...] = (
     Planter("user_campaigns", plant_user_campaigns, ("user_campaigns",)),
     Planter("interests", plant_interests,
             ("product_views", "order_lines", "favourite_categories")),
+    Planter("group_messages", plant_group_messages, ("group_messages", "message_violation")),
+    Planter("private_pool", plant_private_pool, ("wecom_contacts", "pool_pushes")),
 )
 
 

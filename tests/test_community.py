@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -164,3 +165,230 @@ def test_needs_report_and_quotes(s):
     assert len(q) == 3 and all(any(k in x for k in ("物流", "发货", "快递")) for x in q)
     with pytest.raises(ops.SchemaError, match="no column theme_logistics"):
         cm.quotes(tg, "logistics")
+
+
+# ---------------------------------------------------------------- tier design
+def test_tier_threshold_jump_pins_the_cutoff_and_the_window():
+    o = pd.DataFrame({
+        "user_id": [1, 1, 2, 2, 3, 4, 4, 5, 6, 6],
+        "paid": [200.0, 10, 299.99, 10, 300.0, 399.99, 10, 400.0, 310.0, 10],
+        "order_time": T(["2026-01-01 10:00", "2026-03-01 09:00",     # day 59: counts
+                         "2026-01-01 10:00", "2026-03-02 09:00",     # day 60: too late
+                         "2026-01-01 10:00", "2026-01-01 10:00", "2026-01-01 18:00",
+                         "2026-01-01 10:00",                          # 400: outside
+                         "2026-06-01 10:00", "2026-06-05 10:00"])})  # window unseen
+    r = cm.tier_threshold_jump(o, threshold=300, width=100, window="60D", end="2026-06-30")
+    row = r.iloc[0]
+    assert (row["n_control"], row["successes_control"]) == (2, 1)      # users 1, 2
+    assert (row["n_treatment"], row["successes_treatment"]) == (2, 1)  # users 3, 4
+    assert r.attrs["unobserved"] == 1                                  # user 6
+    with pytest.raises(ValueError, match="width must be > 0"):
+        cm.tier_threshold_jump(o, width=0)
+
+
+def test_tier_threshold_jump_on_the_sample_matches_plain_pandas(s):
+    o = s["orders"].sort_values(["user_id", "order_time"])
+    first = o.groupby("user_id").first()
+    start = first["order_time"].dt.normalize()
+    last = o["order_time"].max().normalize()
+    judged = first[(start + pd.Timedelta(days=60) <= last + pd.Timedelta(days=1))
+                   & first["paid"].between(200, 400, inclusive="left")]
+    later = o[o["order_time"] > o["user_id"].map(first["order_time"])]   # not a split order
+    nxt = later.groupby("user_id")["order_time"].min()
+    again = (nxt.reindex(judged.index) < start.reindex(judged.index) + pd.Timedelta(days=60))
+    above = judged["paid"] >= 300
+    r = cm.tier_threshold_jump(s["orders"]).iloc[0]
+    assert r["n_control"] == (~above).sum() and r["n_treatment"] == above.sum()
+    assert r["rate_control"] == pytest.approx(again[~above].mean(), abs=1e-12)
+    assert r["rate_treatment"] == pytest.approx(again[above].mean(), abs=1e-12)
+    # no tier effect is planted: the interval holds zero
+    assert r["diff_low"] < 0 < r["diff_high"]
+
+
+def test_tier_change_moves_the_right_buyers_and_prices_the_points():
+    o = pd.DataFrame({"user_id": [1, 2, 3, 4, 4], "paid": [200.0, 199.99, 300.0, 900.0, 90],
+                      "order_time": T(["2026-06-30 23:00", "2026-06-01 10:00",
+                                       "2026-03-01 10:00", "2026-06-15 10:00",
+                                       "2026-07-01 00:00"])})         # after end: left out
+    r = cm.tier_change(o, {"gold": 1000, "silver": 300}, {"gold": 900, "silver": 200},
+                       {"bronze": 1, "silver": 1.25, "gold": 2}, end="2026-06-30",
+                       recent="30D")
+    r = r.set_index(["tier_before", "tier_after"])
+    assert r.loc[("bronze", "silver"), "buyers"] == 1                  # 200 reaches it
+    assert r.loc[("bronze", "bronze"), "buyers"] == 1                  # 199.99 does not
+    assert r.loc[("silver", "silver"), "paid_per_30d"] == 0            # bought in March
+    assert r.loc[("silver", "gold"), "extra_points_per_30d"] == pytest.approx(900 * 0.75)
+    assert r.loc[("bronze", "silver"), "extra_liability_cny_per_30d"] == pytest.approx(0.5)
+    assert r["moved"].sum() == 2
+    with pytest.raises(ValueError, match="no value for \\['gold'\\]"):
+        cm.tier_change(o, {"gold": 1000}, {"gold": 900}, {"bronze": 1})
+
+
+# ---------------------------------------------------------------- feedback sources
+def test_satisfaction_by_source_matches_scipy_and_plain_pandas(s):
+    from scipy import stats
+
+    fb = s["feedback"]
+    r = cm.satisfaction_by_source(fb).set_index("source")
+    for source, g in fb.groupby("source"):
+        low, high = stats.t.interval(0.95, len(g) - 1, loc=g["score"].mean(),
+                                     scale=stats.sem(g["score"]))
+        row = r.loc[source]
+        assert row["feedback"] == len(g)
+        assert (row["mean_score_low"], row["mean_score_high"]) == pytest.approx((low, high))
+        assert row["csat"] == pytest.approx((g["score"] >= 4).mean(), abs=1e-12)
+        assert row["low_score_share"] == pytest.approx((g["score"] <= 2).mean(), abs=1e-12)
+
+
+def test_satisfaction_by_source_names_bad_scores():
+    with pytest.raises(ValueError, match="found \\[0, 7\\]"):
+        cm.satisfaction_by_source(pd.DataFrame({"source": ["a"] * 3, "score": [0, 7, 4]}))
+    with pytest.raises(ValueError, match="1 feedback row\\(s\\) have no numeric score"):
+        cm.satisfaction_by_source(pd.DataFrame({"source": ["a", "a"], "score": ["好", 4]}))
+
+
+# ---------------------------------------------------------------- group rules (群规)
+def _messages(times, users, groups=None, texts=None):
+    n = len(times)
+    return pd.DataFrame({"group_id": groups or ["g1"] * n, "user_id": users,
+                         "sent_time": T(times), "text": texts or ["今天喝什么茶"] * n})
+
+
+def test_flooding_is_five_messages_within_two_minutes_both_ends_included():
+    at = [f"2026-04-01 10:0{m}:{s:02d}" for m, s in [(0, 0), (0, 30), (1, 0), (1, 30), (2, 0)]]
+    assert (cm.flag_violations(_messages(at, [7] * 5))["flagged"] == "flood").all()
+    late = at[:4] + ["2026-04-01 10:02:01"]                   # 121 s: no window holds 5
+    assert (cm.flag_violations(_messages(late, [7] * 5))["flagged"] == "").all()
+    two_senders = cm.flag_violations(_messages(at, [7, 8, 7, 8, 7]))
+    assert (two_senders["flagged"] == "").all()
+    two_groups = cm.flag_violations(_messages(at, [7] * 5, groups=["g1", "g2"] * 2 + ["g1"]))
+    assert (two_groups["flagged"] == "").all()
+    burst = _messages(at + ["2026-04-01 11:00:00"], [7] * 6)   # the sixth is an hour later
+    assert cm.flag_violations(burst)["flagged"].tolist() == ["flood"] * 5 + [""]
+
+
+def test_rule_kinds_are_checked_in_order_and_bad_patterns_are_named():
+    m = _messages(["2026-04-01 09:00"] * 4, [1, 2, 3, 4],
+                  texts=["加微信看 https://t.cn/abc", "VX: tea_8899", "一手货源 批发", "微信支付可以吗"])
+    assert cm.flag_violations(m)["flagged"].tolist() == ["link", "wechat", "ad", ""]
+    with pytest.raises(ValueError, match="rule 'ad' is not a valid regular expression"):
+        cm.flag_violations(m, rules={"ad": ["(代购"]})
+
+
+def test_moderation_summary_pins_the_change_day_and_the_hour():
+    m = pd.DataFrame({"flagged": ["ad", "ad", "flood", ""],
+                      "sent_time": T(["2026-04-12 23:59:00", "2026-04-13 00:00:00",
+                                      "2026-04-14 09:00:00", "2026-04-14 10:00:00"]),
+                      "removed_time": T(["2026-04-13 00:59:00", "2026-04-13 01:00:01",
+                                         None, "2026-04-14 10:05:00"])})
+    r = cm.moderation_summary(m, "2026-04-13", within="1h").set_index("side")
+    assert r.loc["before", ["messages", "violations", "removed_fast"]].tolist() == [1, 1, 1]
+    assert r.loc["after", ["messages", "violations", "removed", "removed_fast"]].tolist() \
+        == [3, 2, 1, 0]                     # 60 min 1 s is not within the hour
+    assert r.loc["after", "removed_share"] == 0.5      # an unflagged removal does not count
+    assert r.loc["after", "per_1000"] == pytest.approx(2000 / 3)
+    bad = m.assign(removed_time=m["sent_time"] - pd.Timedelta(minutes=1))
+    with pytest.raises(ValueError, match="removed before they were sent"):
+        cm.moderation_summary(bad, "2026-04-13")
+
+
+# ---------------------------------------------------------------- private-domain pool
+def test_pool_size_by_source_counts_flows_in_their_weeks():
+    c = pd.DataFrame({"user_id": [1, 2, 3, 4],
+                      "source": ["group", "package_card", "group", "group"],
+                      "added_time": T(["2026-01-04 23:59:59", "2026-01-05 00:00:00",
+                                       "2026-01-06 10:00:00", "2026-01-20 10:00:00"]),
+                      "removed_time": T([None, "2026-01-12 00:00:00", None, None])})
+    r = cm.pool_size(c, freq="W", by="source").set_index(["source", "period"])
+    assert r.loc[("group", T("2025-12-29")), "pool"] == 1             # Sunday: the week before
+    assert r.loc[("group", T("2026-01-05")), ["added", "pool"]].tolist() == [1, 2]
+    assert r.loc[("package_card", T("2026-01-12")), ["removed", "pool"]].tolist() == [1, 0]
+    assert r.loc[("group", T("2026-01-19")), "pool"] == 3
+    total = cm.pool_size(c).set_index("period")["pool"]
+    assert total.tolist() == [1, 3, 2, 3]
+    bad = c.assign(removed_time=c["added_time"] - pd.Timedelta(days=1))
+    with pytest.raises(ValueError, match="4 contact\\(s\\) were removed before"):
+        cm.pool_size(bad)
+
+
+def test_push_helpers_name_bad_input():
+    p = pd.DataFrame({"push_id": [1], "kind": ["one_to_one"], "audience": [10],
+                      "reads": [11], "clicks": [1], "orders": [0], "paid": [0.0],
+                      "unsubscribes": [0], "cost": [5.0],
+                      "sent_time": T(["2026-01-05 10:00:00"])})
+    with pytest.raises(ValueError, match="more reads than audience"):
+        cm.push_report(p)
+    with pytest.raises(ValueError, match="no pushes of kind"):
+        cm.push_fatigue(p)
+    assert pd.isna(cm.push_report(p.assign(reads=5))["cost_per_order"].iloc[0])  # no order
+
+
+# ---------------------------------------------------------------- on the sample
+@pytest.fixture(scope="module")
+def lesson03(t, truths):
+    flagged = cm.flag_violations(t["group_messages"])
+    return t, truths, flagged
+
+
+def test_flooding_on_the_sample_matches_a_rolling_count(lesson03):
+    t, _, flagged = lesson03
+    m = t["group_messages"].sort_values(["group_id", "user_id", "sent_time"])
+    ends = (m.set_index("sent_time").groupby(["group_id", "user_id"])["message_id"]
+            .rolling("120s", closed="both").count())     # messages in [t − 2 min, t]
+    ends = ends.reset_index(level=[0, 1], drop=True).to_numpy()
+    in_burst = set()
+    ids = m["message_id"].to_numpy()
+    for j in np.flatnonzero(ends >= 5):
+        in_burst.update(ids[j - int(ends[j]) + 1: j + 1])
+    by_rule = flagged.set_index("message_id")["flagged"]
+    by_words = by_rule[by_rule.isin(["link", "wechat", "ad"])].index
+    assert set(by_rule[by_rule == "flood"].index) == in_burst - set(by_words)
+
+
+def test_package_rules_catch_most_spam_and_say_how_much_they_miss(lesson03):
+    _, truths, flagged = lesson03
+    truth = flagged["message_id"].map(truths.message_violation)
+    hit = flagged["flagged"] != ""
+    spam = truth != "none"
+    recall, precision = (hit & spam).sum() / spam.sum(), (hit & spam).sum() / hit.sum()
+    assert 0.7 < recall < 0.9 and precision > 0.85     # disguised spam slips through
+    flood = truth == "flood"
+    assert (flagged.loc[flood, "flagged"] == "flood").all()
+
+
+def test_moderation_summary_on_the_sample_matches_plain_pandas(lesson03):
+    _, _, f = lesson03
+    r = cm.moderation_summary(f, "2026-04-13").set_index("side")
+    after = f["sent_time"] >= "2026-04-13"
+    for side, rows in (("before", f[~after]), ("after", f[after])):
+        v = rows[rows["flagged"] != ""]
+        wait = (v["removed_time"] - v["sent_time"]).dt.total_seconds() / 60
+        assert r.loc[side, "messages"] == len(rows)
+        assert r.loc[side, "per_1000"] == pytest.approx(1000 * len(v) / len(rows))
+        assert r.loc[side, "removed_share"] == pytest.approx(v["removed_time"].notna().mean())
+        assert r.loc[side, "median_minutes_to_removal"] == pytest.approx(wait.median())
+    assert r.loc["after", "per_1000"] < 0.6 * r.loc["before", "per_1000"]
+    assert r.loc["after", "median_minutes_to_removal"] < 30 < r.loc["before",
+                                                                 "median_minutes_to_removal"]
+
+
+def test_pool_helpers_on_the_sample_match_plain_pandas(t):
+    c, p = t["wecom_contacts"], t["pool_pushes"]
+    monthly = cm.pool_size(c, freq="M").set_index("period")
+    for month_end in ("2026-03-31", "2026-06-30"):
+        end = pd.Timestamp(month_end) + pd.Timedelta(days=1)
+        alive = (c["added_time"] < end) & ~(c["removed_time"] < end)
+        assert monthly.loc[pd.Timestamp(month_end).replace(day=1), "pool"] == alive.sum()
+    report = cm.push_report(p)
+    assert report["open_rate"].tolist() == pytest.approx((p["reads"] / p["audience"]).tolist())
+    wide = p[p["kind"].isin(["moments", "group_broadcast"])]
+    week = wide["sent_time"].dt.to_period("W-SUN")
+    heavy = wide[week.map(week.value_counts()) >= 3]
+    fatigue = cm.push_fatigue(p)
+    many = fatigue[fatigue["pushes_per_period"] >= 3]
+    assert many["pushes"].sum() == len(heavy)
+    assert many["reads"].sum() / many["audience"].sum() == pytest.approx(
+        heavy["reads"].sum() / heavy["audience"].sum())
+    light = fatigue[fatigue["pushes_per_period"] < 3]
+    assert (many["reads"].sum() / many["audience"].sum()
+            < light["reads"].sum() / light["audience"].sum())

@@ -355,6 +355,159 @@ def test_points_liability_grows_and_gold_repeat_more(t):
     assert repeat["gold"] > repeat["silver"] > repeat["bronze"]
 
 
+# ------------------------------------------------------------------ community: group rules (群规)
+# The plain rule set a lesson would write: keywords and regular expressions per kind,
+# plus flooding (刷屏) as five messages by one sender in one group within two minutes.
+RULES = {
+    "link": r"https?://|www\.|t\.cn/|[a-z0-9-]+\.(?:com|cn|net|top|vip)\b",
+    "wechat": r"加微信|加我微信|微信号|加v|vx|wx|v信|薇信|威信",
+    "ad": r"代购|批发|招代理|代理加盟|一手货源|厂家直销|低价|清仓|兼职",
+}
+
+
+def _floods(gm: pd.DataFrame) -> pd.Series:
+    """Messages in a burst of ≥ 5 by one sender in one group within 2 minutes."""
+    g = gm.sort_values(["group_id", "user_id", "sent_time"], kind="stable")
+    sender = [g.group_id, g.user_id]
+    opens = (g.groupby(sender).sent_time.shift(-4) - g.sent_time) <= pd.Timedelta(minutes=2)
+    burst = pd.concat([opens.groupby(sender).shift(k, fill_value=False) for k in range(5)],
+                      axis=1).any(axis=1)
+    return burst.reindex(gm.index)
+
+
+def _rule_flags(gm: pd.DataFrame) -> pd.Series:
+    words = gm.text.str.contains("|".join(RULES.values()), case=False, regex=True)
+    return words | _floods(gm)
+
+
+def test_group_messages_are_the_daily_chat_plus_spam(t, truths):
+    gm, cd, cm = t["group_messages"], t["community_daily"], t["community_members"]
+    kind = gm.message_id.map(truths.message_violation)
+    assert set(kind) == {"none", "ad", "wechat", "link", "flood"}
+    assert gm.message_id.is_unique and gm.sent_time.is_monotonic_increasing
+    day = gm.sent_time.dt.normalize()
+    assert day.min() == pd.Timestamp("2026-03-16") and day.max() == pd.Timestamp("2026-05-10")
+    assert 38_000 < len(gm) < 46_000
+    # ordinary chat is community_daily's count exactly; violations are on top of it
+    chat = gm[kind == "none"].groupby([day, gm.group_id, gm.user_id]).size()
+    window = cd[cd.date.between("2026-03-16", "2026-05-10") & (cd.messages > 0)]
+    counted = window.set_index(["date", "group_id", "user_id"]).messages
+    assert chat.sort_index().to_dict() == counted.sort_index().to_dict()
+    # every sender is a member of that group that day
+    m = gm.assign(day=day).merge(cm[["user_id", "group_id", "join_date", "leave_date",
+                                     "role"]], on=["user_id", "group_id"], how="left")
+    assert m.join_date.notna().all() and (m.join_date <= m.day).all()
+    assert (m.leave_date.isna() | (m.day < m.leave_date)).all()
+    # spam comes from a few ordinary members: not admins, not KOC
+    spam = gm.loc[kind != "none", "user_id"].unique()
+    members = cm[(cm.join_date <= "2026-05-10")
+                 & (cm.leave_date.isna() | (cm.leave_date > "2026-03-16"))].user_id.nunique()
+    assert 0.01 <= len(spam) / members <= 0.02
+    assert not cm[cm.user_id.isin(spam)].role.eq("admin").any()
+    assert not np.isin(spam, truths.koc_user_ids).any()
+    # only violations are removed, with their kind as the reason, after being sent
+    removed = gm.removed_time.notna()
+    assert (removed == gm.removed_reason.notna()).all()
+    assert (kind[removed] != "none").all()
+    assert (gm.removed_reason[removed] == kind[removed]).all()
+    assert (gm.removed_time[removed] > gm.sent_time[removed]).all()
+    # a flood is a burst: each of its messages is in ≥ 5 within 2 minutes
+    assert _floods(gm)[kind == "flood"].all()
+
+
+def test_keyword_rules_miss_disguised_spam_and_flag_innocent_chat(t, truths):
+    gm = t["group_messages"]
+    violation = gm.message_id.map(truths.message_violation) != "none"
+    flagged = _rule_flags(gm)
+    recall = flagged[violation].mean()
+    precision = violation[flagged].mean()
+    assert 0.75 <= recall <= 0.85           # disguised posts (谐音, spaces, emoji) slip by
+    assert 0.85 <= precision <= 0.95        # 批发价, 加微信发照片, 清仓价 … are innocent
+    naive = gm.text.str.contains("微信|链接|加群")     # a naive rule flags far more chat
+    assert violation[naive].mean() < precision
+
+
+def test_rule_change_halves_violations_and_speeds_removal(t, truths):
+    gm = t["group_messages"]
+    violation = gm.message_id.map(truths.message_violation) != "none"
+    after = gm.sent_time >= "2026-04-13"
+    weekly = violation.groupby(gm.sent_time.dt.to_period("W")).mean() * 1000
+    before_w, after_w = weekly[:"2026-04-12"], weekly["2026-04-13":]
+    assert len(before_w) == len(after_w) == 4
+    assert after_w.max() < before_w.min()
+    assert after_w.mean() / before_w.mean() == pytest.approx(0.5, abs=0.08)
+    minutes = (gm.removed_time - gm.sent_time).dt.total_seconds() / 60
+    for side, share, median in ((~after, 0.6, 180), (after, 0.9, 15)):
+        v = violation & side
+        assert gm.removed_time[v].notna().mean() == pytest.approx(share, abs=0.04)
+        assert minutes[v].median() == pytest.approx(median, rel=0.15)
+
+
+# ------------------------------------------------------------------ community: private-domain pool
+def _pool_at(contacts: pd.DataFrame, when: pd.Timestamp) -> int:
+    return int(((contacts.added_time <= when)
+                & (contacts.removed_time.isna() | (contacts.removed_time > when))).sum())
+
+
+def test_wecom_contacts_come_after_an_order_or_a_join(t, truths):
+    c, u, o, cm = t["wecom_contacts"], t["users"], t["orders"], t["community_members"]
+    assert c.user_id.is_unique and c.user_id.isin(u.user_id).all()
+    assert not c.user_id.isin(truths.fraud_user_ids).any()
+    assert set(c.source) == {"package_card", "order_page", "group"}
+    first_order = o.groupby("user_id").order_time.min()
+    bought = c[c.source.isin(["package_card", "order_page"])]
+    assert (first_order.reindex(bought.user_id).to_numpy() < bought.added_time.to_numpy()).all()
+    joined = c[c.source == "group"].merge(cm, on="user_id")
+    assert len(joined) == (c.source == "group").sum()
+    assert (joined.added_time >= joined.join_date + DAY).all()
+    assert (joined.leave_date.isna() | (joined.added_time < joined.leave_date)).all()
+    assert (c.removed_time.dropna() > c.added_time[c.removed_time.notna()]).all()
+    month_ends = pd.date_range("2026-01-31 23:59:59", periods=6, freq="ME")
+    pool = [_pool_at(c, e) for e in month_ends]
+    assert pool == sorted(pool) and 3_000 <= len(c) <= 4_000 and pool[-1] > 2_800
+
+
+def test_push_audiences_and_unsubscribes_come_from_the_contacts(t):
+    c, p = t["wecom_contacts"], t["pool_pushes"]
+    for push in p.itertuples():
+        pool = _pool_at(c, push.sent_time)
+        if push.kind == "one_to_one":
+            assert push.audience <= pool                  # 1v1: a chosen subset
+        else:
+            assert push.audience == pool                  # pool-wide: everyone in it
+        lost = c.removed_time.between(push.sent_time, push.sent_time + DAY,
+                                      inclusive="right").sum()
+        assert lost == push.unsubscribes
+    assert p.unsubscribes.sum() == c.removed_time.notna().sum()   # every removal, a push's
+    assert (p.sent_time.diff().dropna() > DAY).all()
+    assert ((p.reads <= p.audience) & (p.clicks <= p.reads) & (p.orders <= p.clicks)).all()
+    per_week = p.groupby(p.sent_time.dt.to_period("W")).size()
+    assert per_week.between(2, 4).all() and 2.5 <= per_week.mean() <= 3.5
+
+
+def test_weeks_with_many_pushes_wear_the_pool_out(t):
+    p = t["pool_pushes"]
+    wide = p[p.kind != "one_to_one"]
+    busy = wide.groupby(wide.sent_time.dt.to_period("W")).push_id.transform("size") >= 3
+    sums = wide.groupby(busy)[["audience", "reads", "unsubscribes"]].sum()
+    read = sums.reads / sums.audience
+    unsub = sums.unsubscribes / sums.audience * 1000
+    assert read[True] < 0.8 * read[False]
+    assert unsub[True] / unsub[False] == pytest.approx(2.0, abs=0.5)
+    for kind, g in wide.groupby("kind"):                   # not a mix of kinds
+        r = g.groupby(busy[g.index]).reads.sum() / g.groupby(busy[g.index]).audience.sum()
+        assert r[True] < 0.85 * r[False], kind
+
+
+def test_pushes_are_cheap_reach_to_people_already_won(t):
+    p, cd, u, o = t["pool_pushes"], t["channel_daily"], t["users"], t["orders"]
+    paid = ["sem", "feed_ads", "kol", "xiaohongshu"]
+    cpa_per_order = (cd[cd.channel.isin(paid)].spend.sum()
+                     / o.user_id.isin(u[u.channel.isin(paid)].user_id).sum())
+    push_per_order = p.cost.sum() / p.orders.sum()
+    assert 1 / 6 <= push_per_order / cpa_per_order <= 1 / 4
+
+
 # ------------------------------------------------------------------ user voice
 def test_feedback_themes_and_shipping_surge(t, truths):
     fb = t["feedback"]
@@ -365,6 +518,26 @@ def test_feedback_themes_and_shipping_surge(t, truths):
     after = ship[fb.created_time >= "2026-05-20"].mean()
     assert before < 0.15 and after > 2.5 * before
     assert fb.groupby(theme).score.mean().min() < 3.5
+
+
+def test_feedback_sources_have_their_own_writers(t):
+    fb, o = t["feedback"], t["orders"]
+    g = fb.assign(complaint=fb.score <= 3,          # complaints score 1–3, praise 4–5
+                  one_or_five=fb.score.isin([1, 5]), three=fb.score == 3).groupby("source")
+    share, mean = g.complaint.mean(), g.score.mean()
+    assert share["service_chat"] == pytest.approx(0.7, abs=0.06)      # people with a problem
+    assert mean["service_chat"] == pytest.approx(2.3, abs=0.15)
+    assert share["comment"] == pytest.approx(0.3, abs=0.06)
+    assert share["survey"] == pytest.approx(0.15, abs=0.05)           # loyal buyers answer
+    assert mean["survey"] == pytest.approx(4.1, abs=0.15)
+    assert g.one_or_five.mean().idxmax() == "app_review"               # polarised
+    assert g.one_or_five.mean()["app_review"] > 0.75
+    assert g.three.mean().idxmin() == "app_review" and g.three.mean()["app_review"] < 0.06
+    m = fb[["feedback_id", "user_id", "created_time", "source"]].merge(
+        o[["user_id", "order_time"]], on="user_id", how="left")
+    before = (m.order_time < m.created_time).groupby(m.feedback_id).sum()
+    orders_before = before.reindex(fb.feedback_id).groupby(fb.source.to_numpy()).mean()
+    assert orders_before["survey"] > 1.1 * orders_before.drop("survey").max()
 
 
 # ------------------------------------------------------------------ content

@@ -69,6 +69,19 @@ def test_changing_one_domain_changes_only_its_tables(baseline, tmp_path):
     assert {f for f in sums if sums[f] != new[f]} == {"posts.csv", "feedback.csv"}
 
 
+@pytest.mark.parametrize("section, change, tables", [
+    ("moderation", {"violations_per_1000": (200.0, 80.0)}, {"group_messages.csv"}),
+    ("pool", {"fatigue_unsubscribes": 3.0}, {"wecom_contacts.csv", "pool_pushes.csv"}),
+])
+def test_lesson_03_facts_change_only_their_own_tables(baseline, tmp_path, section, change,
+                                                      tables):
+    _, _, sums = baseline
+    changed, _ = synth.generate(Scenario().with_changes(**{section: change}), seed=SEED,
+                                n_users=N_USERS)
+    new = csv_sums(changed, tmp_path)
+    assert {f for f in sums if sums[f] != new[f]} == tables
+
+
 def test_streams_are_keyed_by_name_not_position():
     draw = synth.planter_stream(7, "orders").random(8)
     assert np.array_equal(draw, synth.planter_stream(7, "orders").random(8))      # stable
@@ -99,7 +112,7 @@ def test_a_broken_chain_is_refused(monkeypatch):
          r"'early' needs \['order_book'\], which no earlier planter gives"),
         (chain + (synth.Planter("traffic", plant_liar, ("x",)),), "would share a random stream"),
         (chain + (synth.Planter("again", plant_liar, ("posts",)),), r"gives \['posts'\] again"),
-        (chain[:-1], r"no planter gives the tables \['product_views', 'order_lines'\]"),
+        (chain[:-1], r"no planter gives the tables \['wecom_contacts', 'pool_pushes'\]"),
         (chain + (synth.Planter("liar", plant_liar, ("x",)),), "not its declared"),
     ]:
         monkeypatch.setattr(synth, "PLANTERS", bad)

@@ -279,6 +279,8 @@ def _recomputed(metric: str, df: pd.DataFrame) -> pd.Series:
         "campaign_roi": lambda: div(df["incremental_gmv"] * 0.5 - df["spend"]
                                     - df["coupon_cost"], df["spend"] + df["coupon_cost"]),
         "incremental_gmv": lambda: df["gmv"] - df["baseline_gmv"],
+        "csat": lambda: div(df["satisfied"], df["feedback"]),
+        "open_rate": lambda: div(df["reads"], df["audience"]),
     }
     return formulas[metric]()
 
@@ -297,6 +299,9 @@ def _outputs(t) -> dict[str, pd.DataFrame]:
         "users.campaign_quality": users.campaign_quality(t["users"], t["user_campaigns"],
                                                          t["events"], t["orders"]),
         "content.post_engagement": content.post_engagement(t["posts"]),
+        "community.satisfaction_by_source": community.satisfaction_by_source(t["feedback"]),
+        "community.push_report": community.push_report(t["pool_pushes"]),
+        "community.push_fatigue": community.push_fatigue(t["pool_pushes"]),
         "activity.phase_report": activity.phase_report(
             t["orders"], t["campaigns"], t["events"], ["618_warmup", "618_burst", "618_tail"],
             margin=0.5),
