@@ -36,8 +36,8 @@ SOURCES = ROOT / "source"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 ANSWER = re.compile(r"^(\s*)(q\d+\w*)\s*=")
 SETUP = re.compile(r"ops\.setup\(\)")
-LESSONS = ("00_start_here", "01_traffic", "02_users", "03_community", "04_content",
-           "05_activity", "06_data", "07_capstone_weekly_review")
+LESSONS = ("00_start_here", "01_traffic", "02_users", "03_community", "03b_members_voice",
+           "04_content", "05_activity", "06_data", "07_capstone_weekly_review")
 ROLES = ("trainee", "solution")
 
 

@@ -140,8 +140,9 @@ def test_navigation_links_to_the_english_edition_until_a_lesson_is_converted():
         "[← 00_start_here](00_start_here.ipynb)")
     zh01 = notebooks.navigation("01_traffic", "zh")                    # 02 is converted
     assert zh01.endswith("[02_users →](02_users.ipynb)")
-    zh02 = notebooks.navigation("02_users", "zh")                      # 03 is not yet
-    assert "(../en/03_community.ipynb)" in zh02 and "英文版" in zh02
+    assert notebooks.navigation("02_users", "zh").endswith("[03_community →](03_community.ipynb)")
+    zh03 = notebooks.navigation("03_community", "zh")                  # 03b is not yet
+    assert "(../en/03b_members_voice.ipynb)" in zh03 and "英文版" in zh03
 
 
 def test_glossary_complete():

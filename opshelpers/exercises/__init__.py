@@ -165,4 +165,5 @@ def check_all(namespace: Mapping, lesson: str, lang: str | None = None) -> None:
 
 # importing a lesson's module registers its questions
 from . import (q00_start_here, q01_traffic, q02_users, q03_community,  # noqa: E402,F401
-               q04_content, q05_activity, q06_data, q07_capstone_weekly_review)
+               q03b_members_voice, q04_content, q05_activity, q06_data,
+               q07_capstone_weekly_review)
