@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from .i18n import LANGS, t
+from .scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = ROOT / "source"
@@ -225,8 +226,10 @@ def _question_text(cell, lang: str, role: str) -> str:
     q = QUESTIONS[cell.metadata["open"]]
     head, items = ((t("notebooks.selfcheck", lang), q.selfcheck) if role == "trainee"
                    else (t("notebooks.rubric", lang), q.rubric))
-    return "\n".join([f"*{head}*", ""] + [f"- [ ] {x.get(lang)}" if role == "trainee"
-                                          else f"- {x.get(lang)}" for x in items])
+    scenario = Scenario()                  # a rubric may name the scenario's dates
+    return "\n".join([f"*{head}*", ""] + [f"- [ ] {x.get(lang, s=scenario)}"
+                                          if role == "trainee" else
+                                          f"- {x.get(lang, s=scenario)}" for x in items])
 
 
 def edition(source: nbformat.NotebookNode, stem: str, lang: str, role: str,
