@@ -429,8 +429,14 @@ def pool_size(contacts: pd.DataFrame, freq: str = "W", by: str | None = None
     [[Timestamp('2026-01-05 00:00:00'), 2, 0, 2], [Timestamp('2026-01-12 00:00:00'), 1, 1, 2]]
     """
     require(contacts, ["user_id", "added_time", "removed_time"], "pool_size")
+    if contacts["added_time"].isna().any():
+        raise ValueError(f"pool_size: {int(contacts['added_time'].isna().sum())} contact(s) "
+                         "have no added_time; fix or drop them first")
     if by is not None:
         require(contacts, [by], "pool_size(by=...)")
+        if contacts[by].isna().any():
+            raise ValueError(f"pool_size: {int(contacts[by].isna().sum())} contact(s) have "
+                             f"no {by}; fill it (e.g. 'unknown') so no contact is left out")
     early = contacts["removed_time"] < contacts["added_time"]
     if early.any():
         raise ValueError(f"pool_size: {int(early.sum())} contact(s) were removed before "
@@ -542,6 +548,9 @@ def satisfaction_by_source(feedback: pd.DataFrame, by: str = "source",
     if outside:
         raise ValueError(f"satisfaction_by_source: scores must be 1–5, found {outside[:5]}; "
                          "rescale them first")
+    if feedback[by].isna().any():
+        raise ValueError(f"satisfaction_by_source: {int(feedback[by].isna().sum())} feedback "
+                         f"row(s) have no {by}; fill it (e.g. 'unknown') so none is left out")
     f = pd.DataFrame({by: feedback[by].to_numpy(), "score": score.to_numpy()})
     f["satisfied"] = f["score"] >= satisfied_from
     f["low"] = f["score"] <= 2
@@ -603,12 +612,21 @@ def flag_violations(messages: pd.DataFrame, rules: dict | None = None,
         flagged[(flagged == "") & hit] = kind
     # flooding: for each message, how many of the sender's messages in the group fall
     # in the window starting at it; a burst marks every message it holds
+    if messages["sent_time"].isna().any():
+        raise ValueError(f"flag_violations: {int(messages['sent_time'].isna().sum())} "
+                         "message(s) have no sent_time; fix or drop them first")
     order = messages.sort_values(["group_id", "user_id", "sent_time"], kind="stable")
     sender = order.groupby(["group_id", "user_id"], sort=False).ngroup().to_numpy()
     t, unit = arrays.ticks(order["sent_time"])
     span = arrays.duration_ticks(flood_window, unit, "flood_window")
-    key = sender.astype(np.int64) * (int(t.max() - t.min()) + span + 1) + (t - t.min())
-    end = np.searchsorted(key, key + span, side="right")
+    # one sorted key per (sender, time rank): ranks, not raw ticks, so the key cannot
+    # overflow however many senders and years the export holds
+    times = np.unique(t)
+    rank = np.searchsorted(times, t)
+    reach = np.searchsorted(times, t + span, side="right") - 1    # last time in the window
+    width = np.int64(len(times))
+    key = sender.astype(np.int64) * width + rank
+    end = np.searchsorted(key, sender.astype(np.int64) * width + reach, side="right")
     start = np.flatnonzero(end - np.arange(len(key)) >= flood_messages)
     cover = np.zeros(len(key) + 1, dtype=np.int64)
     np.add.at(cover, start, 1)
@@ -625,7 +643,8 @@ def moderation_summary(flagged: pd.DataFrame, change_date: str | pd.Timestamp,
     they cannot measure the change themselves). One row per side: messages, flagged
     violations, violations per 1,000 messages (Wilson CI), the share of flagged
     violations an admin removed, the share removed within `within` of being sent,
-    and the median minutes from sent to removal of removed messages. Needs
+    and the median minutes from sent to removal of the flagged violations an admin
+    removed (removals of unflagged messages are not counted). Needs
     `removed_time`; messages sent on `change_date` or later are "after".
 
     >>> m = pd.DataFrame({"flagged": ["ad", "", "link", ""],

@@ -392,3 +392,36 @@ def test_pool_helpers_on_the_sample_match_plain_pandas(t):
     light = fatigue[fatigue["pushes_per_period"] < 3]
     assert (many["reads"].sum() / many["audience"].sum()
             < light["reads"].sum() / light["audience"].sum())
+
+
+def test_missing_values_are_named_not_dropped():
+    c = pd.DataFrame({"user_id": [1, 2], "source": ["group", None],
+                      "added_time": T(["2026-01-05 10:00:00", "2026-01-06 10:00:00"]),
+                      "removed_time": T([None, None])})
+    with pytest.raises(ValueError, match="1 contact\\(s\\) have no source"):
+        cm.pool_size(c, by="source")
+    fb = pd.DataFrame({"source": ["survey", None], "score": [5, 4]})
+    with pytest.raises(ValueError, match="1 feedback row\\(s\\) have no source"):
+        cm.satisfaction_by_source(fb)
+    m = _messages(["2026-04-01 10:00:00", "2026-04-01 10:00:30"], [1, 1])
+    m.loc[1, "sent_time"] = pd.NaT
+    with pytest.raises(ValueError, match="1 message\\(s\\) have no sent_time"):
+        cm.flag_violations(m)
+
+
+def test_flooding_keys_do_not_overflow_with_many_senders_over_years():
+    # nanosecond times ten years apart and a million senders: a key built from raw
+    # ticks would pass 2**63; ranks keep it small
+    n = 6
+    m = pd.DataFrame({"group_id": ["g"] * n, "user_id": [10**6] * 5 + [1],
+                      "text": ["好"] * n,
+                      "sent_time": pd.to_datetime(["2016-01-01 00:00:00"] + [
+                          f"2026-01-01 00:00:{s:02d}" for s in range(4)]
+                          + ["2026-01-01 00:00:00"]).as_unit("ns")})
+    extra = pd.DataFrame({"group_id": "g", "user_id": np.arange(2, 10**6, 997),
+                          "text": "好", "sent_time": pd.Timestamp("2021-01-01")})
+    flagged = cm.flag_violations(pd.concat([m, extra], ignore_index=True))
+    assert flagged["flagged"].iloc[:6].tolist() == [""] * 6   # 4 in the window, not 5
+    burst = m.copy()
+    burst.loc[0, "sent_time"] = pd.Timestamp("2026-01-01 00:01:59")
+    assert cm.flag_violations(burst)["flagged"].iloc[:5].tolist() == ["flood"] * 5
