@@ -24,7 +24,8 @@ from .metrics import ENGAGEMENTS, add_rate, ratio, require
 
 __all__ = ["engagement", "post_engagement", "posting_heatmap", "title_features",
            "title_effects", "topic_performance", "viral_posts", "load_adlaw", "check_copy",
-           "check_titles", "cadence", "calendar_gaps", "competitor_benchmark"]
+           "check_titles", "cadence", "calendar_gaps", "competitor_benchmark",
+           "opinion_alerts"]
 
 COUNTS = ["impressions", "reads", "likes", "shares", "comments", "saves", "follows"]
 EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
@@ -289,3 +290,65 @@ def competitor_benchmark(posts: pd.DataFrame, platform: str | None = None) -> pd
     return out[["account", "platform", "posts", "posts_per_week", "median_text_length",
                 "median_reads", "engagement_rate", "share_rate", "follows",
                 "follows_per_week", "follows_per_1k"]]
+
+
+# ------------------------------------------------------------------ public opinion (舆情)
+def opinion_alerts(mentions: pd.DataFrame, flag: str = "negative", by: str = "platform",
+                   window: str = "3h", baseline: str = "7D", p_value: float = 1e-6,
+                   min_count: int = 8, floor: float = 0.5, time: str = "created_time"
+                   ) -> pd.DataFrame:
+    """A public-opinion alarm (舆情预警): per `by` value (a platform), count the flagged
+    mentions (the boolean column `flag`, e.g. negative ones) in the `window` ending
+    at each of them, and alarm when a count that high would be this rare by chance —
+    Poisson upper tail below `p_value` — given the platform's usual rate: its flagged
+    mentions per window over the `baseline` before that window (at least `floor`, so a
+    quiet platform does not alarm on two posts), and the count is at least `min_count`.
+    Windows whose baseline starts before the data are not judged (counted in
+    `attrs["unjudged"]`). One row per alarm episode — consecutive alarming windows
+    less than `window` apart — with the first alarm's time, the window's count, the
+    expected count, the tail probability, and the last alarm's time.
+
+    >>> t = pd.Timestamp("2026-01-01 12:00") + pd.to_timedelta(range(0, 240, 12), "h")
+    >>> calm = pd.DataFrame({"platform": "douyin", "negative": True, "created_time": t})
+    >>> burst = pd.DataFrame({"platform": "douyin", "negative": True, "created_time":
+    ...     pd.Timestamp("2026-01-11 20:00") + pd.to_timedelta(range(0, 90, 10), "min")})
+    >>> alerts = opinion_alerts(pd.concat([calm, burst], ignore_index=True))
+    >>> alerts[["platform", "first_alarm", "count"]].values.tolist()
+    [['douyin', Timestamp('2026-01-11 21:10:00'), 8]]
+    """
+    from scipy.stats import poisson
+
+    require(mentions, [by, flag, time], "opinion_alerts")
+    if mentions[time].isna().any():
+        raise ValueError(f"opinion_alerts: {int(mentions[time].isna().sum())} mention(s) "
+                         f"have no {time}; fix or drop them first")
+    span, base = arrays.duration(window, "window"), arrays.duration(baseline, "baseline")
+    if base <= span:
+        raise ValueError(f"baseline ({baseline}) must be longer than the window ({window})")
+    start = mentions[time].min()
+    rows, unjudged = [], 0
+    flagged = mentions[mentions[flag].fillna(False).astype(bool)]
+    for key, g in flagged.groupby(by, sort=True):
+        t = np.sort(g[time].to_numpy())
+        i = np.arange(len(t))
+        in_window = i - np.searchsorted(t, t - span, side="right") + 1
+        before = np.searchsorted(t, t - span, side="right") \
+            - np.searchsorted(t, t - span - base, side="right")
+        judged = t - span - base >= start.to_datetime64()
+        unjudged += int((~judged).sum())
+        expected = np.maximum(before * (span / base), floor)
+        tail = poisson.sf(in_window - 1, expected)
+        alarm = judged & (tail < p_value) & (in_window >= min_count)
+        hits = np.flatnonzero(alarm)
+        if not len(hits):
+            continue
+        episode = np.cumsum(np.r_[True, np.diff(t[hits]) >= span])
+        for k in np.unique(episode):
+            first, last = hits[episode == k][0], hits[episode == k][-1]
+            rows.append({by: key, "first_alarm": pd.Timestamp(t[first]),
+                         "count": int(in_window[first]), "expected": float(expected[first]),
+                         "p_value": float(tail[first]), "last_alarm": pd.Timestamp(t[last])})
+    out = pd.DataFrame(rows, columns=[by, "first_alarm", "count", "expected", "p_value",
+                                      "last_alarm"])
+    out.attrs["unjudged"] = unjudged
+    return out

@@ -128,3 +128,49 @@ def test_robust_z_is_the_normal_consistent_mad_by_hand():
     z = (logr - np.median(logr)) / sigma
     assert out["robust_z"].to_numpy() == pytest.approx(np.sort(z[z > 0])[::-1], rel=1e-12)
     assert out.index[0] == 4                                  # the 5,000-read post
+
+
+# ---------------------------------------------------------------- public opinion (舆情)
+def _mentions(platform, times, negative=True):
+    return pd.DataFrame({"platform": platform, "negative": negative,
+                         "created_time": pd.to_datetime(times)})
+
+
+def _calm(platform, days=10):
+    start = pd.Timestamp("2026-01-01 12:00:00")
+    return _mentions(platform, start + pd.to_timedelta(range(0, 24 * days, 12), "h"))
+
+
+def test_opinion_alerts_pin_the_count_the_window_and_the_platform():
+    from scipy.stats import poisson
+
+    at = pd.Timestamp("2026-01-11 20:00:00")
+    seven = _mentions("douyin", [at + pd.Timedelta(minutes=10 * k) for k in range(7)])
+    eight = _mentions("douyin", [at + pd.Timedelta(minutes=10 * k) for k in range(8)])
+    base = pd.concat([_calm("douyin"), _calm("xiaohongshu")], ignore_index=True)
+    none = ct.opinion_alerts(pd.concat([base, seven], ignore_index=True))
+    assert none.empty                                          # 7 < min_count
+    r = ct.opinion_alerts(pd.concat([base, eight], ignore_index=True))
+    assert r[["platform", "count"]].values.tolist() == [["douyin", 8]]
+    assert r.loc[0, "first_alarm"] == at + pd.Timedelta(minutes=70)
+    # the calm mentions of the 7 days before the window: 14, i.e. 0.25 per 3 h → floor
+    assert r.loc[0, "expected"] == 0.5
+    assert r.loc[0, "p_value"] == pytest.approx(poisson.sf(7, 0.5))
+    # the window is (t − 3 h, t]: a mention exactly 3 h earlier is outside it
+    spread = _mentions("douyin", [at + pd.Timedelta(hours=3) * (k // 7) for k in range(8)])
+    assert ct.opinion_alerts(pd.concat([base, spread], ignore_index=True)).empty
+
+
+def test_opinion_alerts_merge_an_episode_and_skip_the_first_week():
+    at = pd.Timestamp("2026-01-11 20:00:00")
+    long = _mentions("douyin", [at + pd.Timedelta(minutes=10 * k) for k in range(30)])
+    again = _mentions("douyin", [at + pd.Timedelta(days=1, minutes=10 * k) for k in range(9)])
+    r = ct.opinion_alerts(pd.concat([_calm("douyin"), long, again], ignore_index=True))
+    assert len(r) == 2                                         # two bursts a day apart
+    assert r.loc[0, "last_alarm"] == at + pd.Timedelta(minutes=290)
+    early = _mentions("douyin", [pd.Timestamp("2026-01-02 20:00:00")
+                                 + pd.Timedelta(minutes=k) for k in range(20)])
+    r = ct.opinion_alerts(pd.concat([_calm("douyin"), early], ignore_index=True))
+    assert r.empty and r.attrs["unjudged"] > 0                 # no full baseline yet
+    with pytest.raises(ValueError, match="must be longer than the window"):
+        ct.opinion_alerts(early, window="1D", baseline="1D")
