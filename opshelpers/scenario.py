@@ -444,6 +444,74 @@ class ActivityFacts:
 
 
 @dataclass(frozen=True)
+class CommentFacts:
+    """Comments under our own posts (post_comments): one row per comment posts.comments
+    counts, and the few posts that drew criticism."""
+
+    # what an ordinary comment is; complaints split by theme like the feedback's
+    kind_mix: dict = field(default_factory=lambda: {
+        "praise": 0.36, "question": 0.26, "chat": 0.22, "complaint": 0.16})
+    complaint_themes: dict = field(default_factory=lambda: {
+        "price": 0.22, "taste": 0.28, "packaging": 0.16, "shipping": 0.18, "service": 0.16})
+    # criticised posts (挨骂的帖子), picked among our posts with at least
+    # `backlash_min_comments` comments: promotion posts whose comments are mostly price
+    # complaints (先涨价再打折) and one new_product post with taste complaints
+    price_backlash_posts: int = 3
+    price_backlash_share: float = 0.7
+    taste_backlash_posts: int = 1
+    taste_backlash_share: float = 0.65
+    backlash_min_comments: int = 10
+    # hours from the post to a comment: log-normal, cut at the data's end
+    delay_median_hours: float = 3.0
+    delay_sigma: float = 1.4
+    likes_mean: float = 1.5                     # per comment; complaints on a criticised …
+    backlash_likes_mean: float = 6.0            # … post are liked more (people agree)
+
+
+@dataclass(frozen=True)
+class MentionFacts:
+    """Public mentions of 茶语 (brand_mentions, 舆情监测) and the one negative burst."""
+
+    per_day: dict = field(default_factory=lambda: {      # mentions a day, at the start
+        "xiaohongshu": 30.0, "douyin": 25.0, "wechat": 10.0, "zhihu": 6.0, "bilibili": 5.0})
+    growth: float = 0.2                         # over the half-year
+    weekend_lift: float = 1.15
+    sentiment_mix: dict = field(default_factory=lambda: {
+        "positive": 0.37, "neutral": 0.55, "negative": 0.08})
+    # the burst (负面舆情爆发): a quality complaint (喝出异物, 茶里有虫) going viral on
+    # one platform, rising for a few hours and decaying over about 2 days; its
+    # intensity ∝ (1 − exp(−t / rise)) × exp(−t / decay), t hours from the onset
+    burst_platform: str = "douyin"
+    burst_start: str = "2026-05-26 20:00:00"    # a Tuesday evening
+    burst_mentions: int = 1200
+    burst_rise_hours: float = 2.0
+    burst_decay_hours: float = 12.0
+    burst_repost_share: float = 0.7             # of the burst's mentions, reposts of it
+    seed_post_reposts: int = 3000               # the complaint that started it
+
+
+@dataclass(frozen=True)
+class ContentTestFacts:
+    """Two content tests with daily readouts (content_tests)."""
+
+    # (a) 文案 A/B: one WeChat article pushed to two random halves of the followers
+    title_start: str = "2026-02-24"             # 7 days from this push (20:00)
+    titles: tuple = ("冷泡茶怎么泡", "冷泡茶 3 步泡法")     # A plain, B with a number
+    title_impressions: int = 21_000             # per arm over the 7 days
+    title_read_rate: tuple = (0.080, 0.092)     # reads / impressions, A and B
+    # (b) 触达时间: one Douyin video a day at 12:00 (A) and one at 20:00 (B), 4 weeks
+    time_start: str = "2026-04-06"              # a Monday
+    time_days: int = 28
+    time_hours: tuple = (12, 20)
+    time_impressions: int = 15_000              # per video (mean)
+    time_read_rate: float = 0.07                # the same in both arms: no real difference
+    time_completion: float = 0.32               # at 12:00 …
+    time_completion_lift: float = 1.12          # … this much higher at 20:00 (prime time)
+    like_rate: float = 0.035                    # per read
+    share_rate: float = 0.012
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Every planted fact; the generator's only input besides seed and size."""
 
@@ -457,6 +525,9 @@ class Scenario:
     activity: ActivityFacts = field(default_factory=ActivityFacts)
     moderation: ModerationFacts = field(default_factory=ModerationFacts)
     pool: PoolFacts = field(default_factory=PoolFacts)
+    comments: CommentFacts = field(default_factory=CommentFacts)
+    mentions: MentionFacts = field(default_factory=MentionFacts)
+    content_tests: ContentTestFacts = field(default_factory=ContentTestFacts)
 
     def with_changes(self, **sections) -> "Scenario":
         """Copy with some section fields changed: `s.with_changes(users={"k_factor": .4})`."""

@@ -453,6 +453,64 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           "push coupons its orders used", "CNY",
           meaning_zh="人力成本（写文案、发 1v1 私聊）加上订单用掉的触达优惠券"),
     ), key=("push_id",), time="sent_time", grain_zh="每行是对私域流量池的一次触达"),
+    Table("post_comments", "评论表", "one row per comment under one of our own posts "
+          "(posts with account chayu)", (
+        C("comment_id", "id", "评论ID", "comment, numbered in time order",
+          meaning_zh="评论 ID，按评论时间编号"),
+        C("post_id", "id", "内容ID", "the post commented on (posts.post_id); each of our "
+          "posts has exactly posts.comments rows here",
+          meaning_zh="被评论的内容（posts.post_id）；我们每条内容在这里正好有 posts.comments 行"),
+        C("created_time", "datetime", "评论时间", "local time of the comment, after the "
+          "post's publish_time (most within 48 hours)",
+          meaning_zh="评论的本地时间，晚于内容的 publish_time（大多在 48 小时内）"),
+        C("text", "text", "评论内容", "what was written (Chinese, short): praise, "
+          "questions, chat and complaints (price, taste, packaging, shipping, service)",
+          meaning_zh="评论原文（中文，很短）：夸奖、提问、闲聊和吐槽（价格、口味、包装、物流、服务）"),
+        C("likes", "int", "点赞数", "likes the comment got",
+          meaning_zh="这条评论得到的点赞数"),
+    ), key=("comment_id",), time="created_time",
+          grain_zh="每行是我们自己（chayu）某条内容下的一条评论"),
+    Table("brand_mentions", "舆情监测", "one row per public post mentioning 茶语 on the "
+          "five platforms (the monitoring tool's export)", (
+        C("mention_id", "id", "提及ID", "mention, numbered in time order",
+          meaning_zh="提及 ID，按发布时间编号"),
+        C("platform", "category", "平台", "xiaohongshu, douyin, wechat, zhihu or bilibili",
+          meaning_zh="xiaohongshu 小红书、douyin 抖音、wechat 微信、zhihu 知乎、bilibili B站"),
+        C("created_time", "datetime", "发布时间", "local time the mention was posted",
+          meaning_zh="提及内容发布的本地时间"),
+        C("text", "text", "内容", "what was written (Chinese): positive, neutral or "
+          "negative about 茶语; reposts (转发) start with 转发 or //",
+          meaning_zh="原文（中文）：对茶语正面、中性或负面的说法；转发以“转发”或“//”开头"),
+        C("reposts", "int", "转发数", "times the mention was reposted",
+          meaning_zh="这条内容被转发的次数"),
+    ), key=("mention_id",), time="created_time",
+          grain_zh="每行是五个平台上一条提到茶语的公开内容（舆情监测工具导出）"),
+    Table("content_tests", "内容测试", "one row per test, arm and day of two content "
+          "tests: title_ab (文案 A/B: one WeChat article, two titles, pushed to two random "
+          "halves of the followers) and post_time (触达时间: one Douyin video a day at "
+          "12:00, arm A, and one at 20:00, arm B, for 4 weeks)", (
+        C("test_id", "category", "测试ID", "title_ab or post_time",
+          meaning_zh="title_ab 文案 A/B 测试，或 post_time 发布时间测试"),
+        C("arm", "category", "组别", "A or B (title_ab: A the plain title, B the one with "
+          "a number; post_time: A at 12:00, B at 20:00)",
+          meaning_zh="A 或 B（title_ab：A 是普通标题，B 是带数字的标题；post_time：A 是 12:00，B 是 20:00）"),
+        C("title", "text", "标题", "the title shown (post_time: that day's video)",
+          meaning_zh="展示的标题（post_time：当天那条视频的标题）"),
+        C("publish_hour", "int", "发布时刻", "hour of the day it was published or pushed",
+          meaning_zh="发布或推送的时刻（几点）"),
+        C("date", "date", "日期", "the day of the readout", meaning_zh="数据所在的日期"),
+        C("impressions", "int", "曝光数", "impressions that day", meaning_zh="当天曝光数"),
+        C("reads", "int", "阅读数", "reads (views, for videos) that day",
+          meaning_zh="当天阅读数（视频为播放数）"),
+        C("completion_rate", "rate", "完播率", "average share of the video watched that "
+          "day; empty for the article", nullable=True,
+          meaning_zh="当天视频平均播放完成比例；文章为空"),
+        C("likes", "int", "点赞数", "likes that day", meaning_zh="当天点赞数"),
+        C("shares", "int", "分享数", "shares that day", meaning_zh="当天分享数"),
+    ), key=("test_id", "arm", "date"), time="date",
+          grain_zh="两个内容测试里每个测试、每组、每天一行：title_ab（文案 A/B：一篇公众号文章、"
+                   "两个标题，随机推给两半粉丝）和 post_time（触达时间：4 周里每天 12:00 和 "
+                   "20:00 各发一条抖音视频，A 组 12:00，B 组 20:00）"),
 ]}
 
 

@@ -3,7 +3,8 @@
 `generate(Scenario(), seed=7, n_users=20_000)` returns the tables of DESIGN §2 (plus
 `search_terms` and `kol_posts`, lesson 01's SEM and KOL detail; `user_campaigns`,
 `product_views` and `order_lines`, lesson 02's; `group_messages`, `wecom_contacts` and
-`pool_pushes`, lesson 03's moderation export and private-domain pool) and a `Truths`
+`pool_pushes`, lesson 03's moderation export and private-domain pool; `post_comments`,
+`brand_mentions` and `content_tests`, lesson 04's comments, 舆情 and content tests) and a `Truths`
 object with the planted numbers and what they imply.
 
 The company is planted by a chain of planters (`PLANTERS`), one per domain. A planter
@@ -17,7 +18,7 @@ published table; under the name of a `Truths` field, a truth.
 
 >>> tables, truths = generate(Scenario(), seed=1, n_users=2_000)
 >>> sorted(tables)[:3]
-['ab_assignments', 'campaigns', 'channel_daily']
+['ab_assignments', 'brand_mentions', 'campaigns']
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ __all__ = ["Scenario", "Truths", "Planter", "PLANTERS", "generate", "planter_str
 TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "campaigns",
           "ab_assignments", "community_members", "community_daily", "points_ledger",
           "feedback", "search_terms", "kol_posts", "user_campaigns", "product_views",
-          "order_lines", "group_messages", "wecom_contacts", "pool_pushes")
+          "order_lines", "group_messages", "wecom_contacts", "pool_pushes", "post_comments",
+          "brand_mentions", "content_tests")
 DAY = 86_400
 PAGES = ("lp_a", "lp_b", "lp_invite")
 DEVICES = ("ios", "android", "mini_program")
@@ -97,6 +99,10 @@ class Truths:
     favourite_categories: list = field(default_factory=list)   # per user, by user_id
     message_violation: dict = field(default_factory=dict)  # message_id → ad, wechat, link,
     #                                                        flood or none (group_messages)
+    price_backlash_post_ids: list = field(default_factory=list)   # promotion posts whose
+    #                                                  comments are mostly price complaints
+    taste_backlash_post_id: int = -1            # the new_product post with taste complaints
+    burst_mention_ids: list = field(default_factory=list)   # brand_mentions of the burst
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -2101,6 +2107,177 @@ def plant_private_pool(ctx: Context, rng: np.random.Generator, orders: pd.DataFr
     return {"wecom_contacts": contacts.reset_index(drop=True), "pool_pushes": pushes}
 
 
+# ---------------------------------------------------------------- lesson 04: content
+def _texts(rng: np.random.Generator, pool: list[str], endings: list[str], n: int) -> np.ndarray:
+    """n texts from `pool` with a product name for {p} and an ending drawn for each."""
+    core = _pick(rng, pool, n)
+    product = _pick(rng, phrases.COMMENT_PRODUCTS, n)
+    ending = _pick(rng, endings, n)
+    return np.array([c.format(p=p) + e for c, p, e in zip(core, product, ending)], dtype=object)
+
+
+def plant_post_comments(ctx: Context, rng: np.random.Generator, posts: pd.DataFrame,
+                        viral_post_id: int) -> dict:
+    """Every comment on our own posts, exactly posts.comments of them per post: praise,
+    questions, chat and complaints by theme; a few promotion posts draw price complaints
+    (先涨价再打折) and one new_product post taste complaints.
+
+    Gives `post_comments` and the truths `price_backlash_post_ids`, `taste_backlash_post_id`.
+    """
+    from scipy.special import ndtr, ndtri
+
+    cf, cal = ctx.scenario.comments, ctx.cal
+    mine = posts[(posts["account"] == "chayu") & (posts["comments"] > 0)]
+    enough = mine[(mine["comments"] >= cf.backlash_min_comments)
+                  & (mine["post_id"] != viral_post_id)]
+    promo = enough.loc[enough["topic"] == "promotion", "post_id"].to_numpy()
+    price_ids = np.sort(rng.choice(promo, min(cf.price_backlash_posts, promo.size),
+                                   replace=False))
+    new = enough.loc[enough["topic"] == "new_product", "post_id"].to_numpy()
+    taste_ids = np.sort(rng.choice(new, min(cf.taste_backlash_posts, new.size), replace=False))
+    post_id = np.repeat(mine["post_id"].to_numpy(), mine["comments"].to_numpy())
+    n = post_id.size
+    kinds = list(cf.kind_mix)
+    kind = _draw(rng, cf.kind_mix, n).astype(object)
+    theme = _draw(rng, cf.complaint_themes, n).astype(object)
+    kind = np.where(kind == "complaint", theme, kind)
+    u = rng.random(n)
+    on_price, on_taste = np.isin(post_id, price_ids), np.isin(post_id, taste_ids)
+    kind = np.where(on_price & (u < cf.price_backlash_share), "price", kind)
+    kind = np.where(on_taste & (u < cf.taste_backlash_share), "taste", kind)
+    text = np.empty(n, dtype=object)
+    pools = {"praise": phrases.COMMENT_PRAISE, "question": phrases.COMMENT_QUESTIONS,
+             "chat": phrases.COMMENT_CHAT, **phrases.COMMENT_COMPLAINTS}
+    for k, pool in pools.items():
+        rows = kind == k
+        complaint = k not in kinds
+        text[rows] = _texts(rng, pool, phrases.COMMENT_COMPLAINT_ENDINGS if complaint
+                            else phrases.COMMENT_ENDINGS, int(rows.sum()))
+    # delay: log-normal hours, drawn below the time left before the data ends
+    start = (posts.set_index("post_id")["publish_time"].reindex(post_id).to_numpy()
+             - cal.start.astype("datetime64[s]")).astype("timedelta64[s]").astype(np.int64)
+    left = (cal.end_second - 1 - start) / 3600
+    mu, sigma = np.log(cf.delay_median_hours), cf.delay_sigma
+    top = ndtr((np.log(np.maximum(left, 1e-3)) - mu) / sigma)
+    hours = np.exp(mu + sigma * ndtri(rng.random(n) * top))
+    seconds = start + np.clip(np.round(hours * 3600).astype(np.int64), 30, None)
+    seconds = np.minimum(seconds, cal.end_second - 1)
+    backlash = (on_price & (kind == "price")) | (on_taste & (kind == "taste"))
+    mean = np.where(backlash, cf.backlash_likes_mean, cf.likes_mean)
+    likes = rng.negative_binomial(1, 1 / (1 + mean))
+    order = np.lexsort((post_id, seconds))
+    table = pd.DataFrame({"comment_id": np.arange(1, n + 1), "post_id": post_id[order],
+                          "created_time": cal.to_datetime(seconds[order]),
+                          "text": text[order], "likes": likes[order]})
+    return {"post_comments": table, "price_backlash_post_ids": [int(i) for i in price_ids],
+            "taste_backlash_post_id": int(taste_ids[0]) if taste_ids.size else -1}
+
+
+def plant_brand_mentions(ctx: Context, rng: np.random.Generator) -> dict:
+    """Public mentions of 茶语 on the five platforms, hour by hour with the day's and the
+    week's rhythm: mostly positive or neutral, a steady trickle of negatives, and one
+    burst of a quality complaint and its reposts on one platform.
+
+    Gives `brand_mentions` and the truth `burst_mention_ids`.
+    """
+    mf, cal = ctx.scenario.mentions, ctx.cal
+    hours = np.arange(cal.n_days * 24)
+    shape = HOUR_WEIGHTS[hours % 24] / HOUR_WEIGHTS.mean()
+    week = np.where(cal.weekend[hours // 24], mf.weekend_lift, 1.0)
+    growth = 1 + mf.growth * hours / hours.size
+    frames = []
+    for platform in PLATFORMS:
+        lam = mf.per_day[platform] / 24 * shape * week * growth
+        count = rng.poisson(lam)
+        hour = np.repeat(hours, count)
+        frames.append(pd.DataFrame({
+            "platform": platform, "seconds": hour * 3600 + rng.integers(0, 3600, hour.size),
+            "kind": _draw(rng, mf.sentiment_mix, hour.size)}))
+    base = pd.concat(frames, ignore_index=True)
+    # the burst: intensity per minute from the onset, with a mild night dip
+    onset = int((np.datetime64(mf.burst_start, "s") - cal.start.astype("datetime64[s]"))
+                .astype(np.int64))
+    minutes = np.arange(0, min(4 * DAY, cal.end_second - onset) // 60)
+    t = minutes / 60
+    curve = (1 - np.exp(-t / mf.burst_rise_hours)) * np.exp(-t / mf.burst_decay_hours) * \
+        np.sqrt(HOUR_WEIGHTS[((onset // 60 + minutes) // 60) % 24] / HOUR_WEIGHTS.mean())
+    curve[0] = 0.0
+    picked = rng.choice(minutes.size, mf.burst_mentions - 1, p=curve / curve.sum())
+    b_sec = np.concatenate([[onset], onset + minutes[picked] * 60
+                            + rng.integers(0, 60, picked.size)])
+    repost = np.concatenate([[False], rng.random(picked.size) < mf.burst_repost_share])
+    burst = pd.DataFrame({"platform": mf.burst_platform, "seconds": b_sec,
+                          "kind": np.where(repost, "repost", "burst")})
+    m = pd.concat([base.assign(burst=False), burst.assign(burst=True)], ignore_index=True)
+    n = len(m)
+    kind = m["kind"].to_numpy()
+    text = np.empty(n, dtype=object)
+    for k, pool, endings in (
+            ("positive", phrases.MENTION_POSITIVE, phrases.MENTION_ENDINGS),
+            ("neutral", phrases.MENTION_NEUTRAL, phrases.MENTION_ENDINGS),
+            ("negative", phrases.MENTION_NEGATIVE, phrases.MENTION_NEGATIVE_ENDINGS),
+            ("burst", phrases.MENTION_BURST, phrases.MENTION_NEGATIVE_ENDINGS),
+            ("repost", phrases.MENTION_BURST_REPOSTS, phrases.MENTION_NEGATIVE_ENDINGS)):
+        rows = kind == k
+        text[rows] = _texts(rng, pool, endings, int(rows.sum()))
+    reposts = rng.negative_binomial(1, 1 / (1 + np.where(kind == "burst", 40.0,
+                                                         np.where(kind == "repost", 0.5, 1.5))))
+    seed_row = np.flatnonzero(m["burst"].to_numpy() & (m["seconds"].to_numpy() == onset))[0]
+    reposts[seed_row] = mf.seed_post_reposts
+    order = np.lexsort((np.arange(n), m["seconds"].to_numpy()))
+    table = pd.DataFrame({"mention_id": np.arange(1, n + 1),
+                          "platform": m["platform"].to_numpy()[order],
+                          "created_time": cal.to_datetime(m["seconds"].to_numpy()[order]),
+                          "text": text[order], "reposts": reposts[order]})
+    ids = table.loc[m["burst"].to_numpy()[order], "mention_id"]
+    return {"brand_mentions": table, "burst_mention_ids": ids.astype(int).tolist()}
+
+
+def plant_content_tests(ctx: Context, rng: np.random.Generator) -> dict:
+    """Two content tests, one row per test, arm and day: a title A/B on one WeChat
+    article (B's number title is read more) and a posting-time test on Douyin (12:00
+    vs 20:00: the same read rate, a little more completion at 20:00).
+
+    Gives `content_tests`.
+    """
+    tf, cal = ctx.scenario.content_tests, ctx.cal
+    rows = []
+    # (a) one article, two titles, pushed at 20:00 to two random halves; its daily
+    # impressions fall off after the push day
+    decay = np.array([0.5, 0.2, 0.1, 0.07, 0.05, 0.045, 0.035])
+    d0 = cal.day(tf.title_start)
+    for arm, title, rate in zip("AB", tf.titles, tf.title_read_rate):
+        imp = np.round(tf.title_impressions * decay * _lognormal_mean_one(rng, 0.05, 7)
+                       ).astype(int)
+        reads = rng.binomial(imp, rate)
+        rows.append(pd.DataFrame({
+            "test_id": "title_ab", "arm": arm, "title": title, "publish_hour": 20,
+            "date": cal.to_date(d0 + np.arange(7)), "impressions": imp, "reads": reads,
+            "completion_rate": np.nan, "likes": rng.binomial(reads, tf.like_rate),
+            "shares": rng.binomial(reads, tf.share_rate)}))
+    # (b) each day two videos of the same series; a coin decides which goes out at 12:00
+    days = cal.day(tf.time_start) + np.arange(tf.time_days)
+    pair = np.array([rng.choice(len(phrases.TEST_VIDEO_TITLES), 2, replace=False)
+                     for _ in days])
+    swap = rng.random(days.size) < 0.5
+    for i, (arm, hour) in enumerate(zip("AB", tf.time_hours)):
+        pick = np.where(swap, pair[:, 1 - i], pair[:, i])
+        imp = np.round(tf.time_impressions * _lognormal_mean_one(rng, 0.3, days.size)
+                       ).astype(int)
+        reads = rng.binomial(imp, tf.time_read_rate)
+        level = tf.time_completion * (tf.time_completion_lift if hour == 20 else 1.0)
+        completion = np.clip(level * _lognormal_mean_one(rng, 0.08, days.size), 0.01, 0.95)
+        rows.append(pd.DataFrame({
+            "test_id": "post_time", "arm": arm,
+            "title": np.array(phrases.TEST_VIDEO_TITLES, dtype=object)[pick],
+            "publish_hour": hour, "date": cal.to_date(days), "impressions": imp,
+            "reads": reads, "completion_rate": np.round(completion, 4),
+            "likes": rng.binomial(reads, tf.like_rate),
+            "shares": rng.binomial(reads, tf.share_rate)}))
+    table = pd.concat(rows, ignore_index=True)
+    return {"content_tests": table}
+
+
 # ---------------------------------------------------------------- the chain
 PLANTERS: tuple[Planter, ...] = (
     Planter("traffic", plant_traffic, ("direct_visits", "paid_volume")),
@@ -2145,6 +2322,10 @@ PLANTERS: tuple[Planter, ...] = (
             ("product_views", "order_lines", "favourite_categories")),
     Planter("group_messages", plant_group_messages, ("group_messages", "message_violation")),
     Planter("private_pool", plant_private_pool, ("wecom_contacts", "pool_pushes")),
+    Planter("post_comments", plant_post_comments,
+            ("post_comments", "price_backlash_post_ids", "taste_backlash_post_id")),
+    Planter("brand_mentions", plant_brand_mentions, ("brand_mentions", "burst_mention_ids")),
+    Planter("content_tests", plant_content_tests, ("content_tests",)),
 )
 
 

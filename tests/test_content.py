@@ -174,3 +174,15 @@ def test_opinion_alerts_merge_an_episode_and_skip_the_first_week():
     assert r.empty and r.attrs["unjudged"] > 0                 # no full baseline yet
     with pytest.raises(ValueError, match="must be longer than the window"):
         ct.opinion_alerts(early, window="1D", baseline="1D")
+
+
+def test_opinion_alerts_on_the_sample_flag_the_planted_burst_only(t):
+    from opshelpers.scenario import Scenario
+
+    facts = Scenario().mentions
+    m = t["brand_mentions"]
+    negative = m["text"].str.contains("贵|涨价|慢|破损|差评|态度差|踩雷|失望|不新鲜|套路|异物|虫|退款|避雷")
+    alerts = ct.opinion_alerts(m.assign(negative=negative))
+    assert alerts["platform"].tolist() == [facts.burst_platform]
+    onset = pd.Timestamp(facts.burst_start)
+    assert onset <= alerts.loc[0, "first_alarm"] <= onset + pd.Timedelta(hours=3)

@@ -688,3 +688,154 @@ def test_gmv_kpi_tree_holds_on_the_data(t):
     active = set(zip(ev.user_id, ev.event_time.dt.normalize()))
     assert buyers <= active
     assert (n_orders / payers).std() > 0.01
+
+
+# ------------------------------------------------------------------ content: comments (评论)
+# The plain keyword lists a lesson would write to tag comments.
+PRICE_WORDS = "贵|涨价|降价|打折|折扣|割韭菜|差价|便宜|套路|不值|五折|买不起"
+TASTE_WORDS = "苦|陈味|好淡|涩|口感变差|不如老款|差太远|很怪|没味"
+
+
+def test_post_comments_are_every_comment_on_our_posts(t):
+    pc, posts = t["post_comments"], t["posts"]
+    ours = posts[posts.account == "chayu"].set_index("post_id")
+    assert pc.comment_id.tolist() == list(range(1, len(pc) + 1))
+    assert pc.created_time.is_monotonic_increasing and pc.post_id.isin(ours.index).all()
+    per_post = pc.post_id.value_counts().reindex(ours.index, fill_value=0)
+    assert (per_post == ours.comments).all() and len(pc) == ours.comments.sum()
+    hours = (pc.created_time - pc.post_id.map(ours.publish_time)).dt.total_seconds() / 3600
+    assert (hours > 0).all() and (hours <= 48).mean() > 0.9
+    assert pc.created_time.max() < pd.Timestamp("2026-07-01")
+    assert pc.text.str.len().median() <= 15 and pc.text.nunique() > 300   # short, varied
+    assert (pc.likes >= 0).all()
+
+
+def test_a_few_posts_draw_price_or_taste_complaints(t, truths):
+    pc, posts = t["post_comments"], t["posts"]
+    share = pc.assign(price=pc.text.str.contains(PRICE_WORDS),
+                      taste=pc.text.str.contains(TASTE_WORDS)).groupby("post_id")[
+        ["price", "taste"]].mean()
+    busy = share[pc.post_id.value_counts().reindex(share.index) >= 10]
+    price_ids, taste_id = truths.price_backlash_post_ids, truths.taste_backlash_post_id
+    assert 2 <= len(price_ids) <= 4
+    assert sorted(busy.index[busy.price > 0.5]) == sorted(price_ids)   # 先涨价再打折
+    assert busy.index[busy.taste > 0.5].tolist() == [taste_id]
+    topic = posts.set_index("post_id").topic
+    assert (topic[price_ids] == "promotion").all() and topic[taste_id] == "new_product"
+    rest = share.drop(price_ids + [taste_id])
+    rows = pc[pc.post_id.isin(rest.index)]
+    assert rows.text.str.contains(PRICE_WORDS).mean() < 0.08      # elsewhere a trickle
+    # the complaints under a criticised post are liked more (people agree)
+    hot = pc[pc.post_id.isin(price_ids) & pc.text.str.contains(PRICE_WORDS)]
+    assert hot.likes.mean() > 2 * rows.likes.mean()
+
+
+# ------------------------------------------------------------------ content: brand mentions (舆情)
+NEGATIVE_WORDS = "贵|涨价|慢|破损|差评|态度差|踩雷|失望|不新鲜|套路|异物|虫|退款|避雷"
+BURST_START = pd.Timestamp("2026-05-26 20:00")
+
+
+def _negative_alarms(bm: pd.DataFrame) -> pd.DataFrame:
+    """Per platform, at each negative mention: the negatives in the 3 hours up to it;
+    alarm when that count is ≥ 8 and its Poisson upper tail, given the platform's mean
+    3-hour negative count over the 7 days before the window (floored at 0.5), is < 1e-6.
+    Checked from the eighth day on, when 7 days of history exist."""
+    neg = bm[bm.text.str.contains(NEGATIVE_WORDS)]
+    out = []
+    for platform, g in neg.groupby("platform"):
+        tt = np.sort(g.created_time.to_numpy())
+        three, week = np.timedelta64(3, "h"), np.timedelta64(7, "D")
+        count = np.arange(1, tt.size + 1) - np.searchsorted(tt, tt - three, side="right")
+        before = (np.searchsorted(tt, tt - three, side="right")
+                  - np.searchsorted(tt, tt - three - week, side="right"))
+        rate = np.maximum(before / 56, 0.5)
+        p = stats.poisson.sf(count - 1, rate)
+        ok = tt >= np.datetime64("2026-01-08")
+        out.append(pd.DataFrame({"platform": platform, "time": tt, "count": count,
+                                 "p": p, "alarm": ok & (p < 1e-6) & (count >= 8)}))
+    return pd.concat(out, ignore_index=True)
+
+
+def test_brand_mentions_have_a_daily_and_weekly_rhythm(t, truths):
+    bm = t["brand_mentions"]
+    assert bm.mention_id.tolist() == list(range(1, len(bm) + 1))
+    assert bm.created_time.is_monotonic_increasing
+    assert set(bm.platform) == {"xiaohongshu", "douyin", "wechat", "zhihu", "bilibili"}
+    assert 5_000 <= len(bm) <= 20_000
+    calm = bm[~bm.mention_id.isin(truths.burst_mention_ids)]
+    negative = calm.text.str.contains(NEGATIVE_WORDS)
+    assert negative.mean() == pytest.approx(0.08, abs=0.015)   # a steady trickle …
+    monthly = negative.groupby(calm.created_time.dt.month).mean()
+    assert monthly.between(0.05, 0.11).all()                   # … every month
+    hour = calm.created_time.dt.hour.value_counts()
+    assert hour[[20, 21]].mean() > 5 * hour[[3, 4]].mean()     # evenings, not nights
+    day = calm.groupby(calm.created_time.dt.normalize()).size()
+    weekend = day.index.day_of_week >= 5
+    assert day[weekend].mean() > 1.08 * day[~weekend].mean()
+
+
+def test_the_quality_complaint_bursts_on_douyin(t, truths):
+    bm = t["brand_mentions"]
+    burst = bm[bm.mention_id.isin(truths.burst_mention_ids)]
+    assert (burst.platform == "douyin").all() and burst.created_time.min() == BURST_START
+    assert burst.text.str.contains("异物|虫|退款").all()
+    assert burst.text.str.contains("^转|^//").mean() == pytest.approx(0.7, abs=0.05)
+    assert burst.reposts.max() == burst.iloc[0].reposts >= 1_000     # the post that started it
+    hours = (burst.created_time - BURST_START).dt.total_seconds() / 3600
+    per_3h = hours.floordiv(3).value_counts().sort_index()
+    assert per_3h.idxmax() <= 2                     # rises fast …
+    assert (hours <= 48).mean() > 0.95              # … and is over in about 2 days
+    assert per_3h[0] >= 20
+
+
+def test_a_plain_poisson_rule_alarms_on_the_burst_and_nowhere_else(t):
+    alarms = _negative_alarms(t["brand_mentions"])
+    hit = alarms[alarms.alarm]
+    assert set(hit.platform) == {"douyin"}
+    first = hit.time.min()
+    assert BURST_START <= first <= BURST_START + pd.Timedelta(hours=3)
+    assert hit.time.max() < BURST_START + pd.Timedelta(days=3)      # only during the burst
+    quiet = alarms[alarms.time < BURST_START]
+    assert quiet["count"].max() <= 6 and quiet.p.min() > 1e-5
+
+
+# ------------------------------------------------------------------ content: tests (内容测试)
+def test_title_b_with_a_number_is_read_more(t):
+    from statsmodels.stats.proportion import proportions_ztest
+
+    ct = t["content_tests"].query("test_id == 'title_ab'")
+    assert len(ct) == 14 and (ct.groupby("arm").date.nunique() == 7).all()
+    assert ct.groupby("arm").title.nunique().eq(1).all()
+    assert ct.query("arm == 'B'").title.str.contains(r"\d").all()
+    assert not ct.query("arm == 'A'").title.str.contains(r"\d").any()
+    s = ct.groupby("arm")[["reads", "impressions"]].sum()
+    assert s.impressions["B"] / s.impressions["A"] == pytest.approx(1, abs=0.06)  # halves
+    rate = s.reads / s.impressions
+    assert rate["B"] - rate["A"] == pytest.approx(0.012, abs=0.005)
+    _, p = proportions_ztest(s.reads[["B", "A"]].to_numpy(), s.impressions[["B", "A"]].to_numpy())
+    assert p < 0.01
+    daily = ct.pivot(index="date", columns="arm", values="impressions")
+    assert (daily.iloc[0] > daily.iloc[1:].max()).all()     # most on the push day
+
+
+def test_posting_at_20_00_reads_the_same_and_completes_a_little_more(t):
+    from statsmodels.stats.proportion import proportions_ztest
+
+    ct = t["content_tests"].query("test_id == 'post_time'")
+    assert len(ct) == 56 and ct.groupby("arm").publish_hour.unique().map(list).to_dict() \
+        == {"A": [12], "B": [20]}
+    assert ct.groupby("arm").date.nunique().eq(28).all()
+    s = ct.groupby("arm")[["reads", "impressions"]].sum()
+    _, p = proportions_ztest(s.reads.to_numpy(), s.impressions.to_numpy())
+    assert p > 0.05                                           # no real read-rate difference
+    rate = s.reads / s.impressions
+    assert abs(rate["B"] - rate["A"]) < 0.003
+    completion = ct.groupby("arm").completion_rate.mean()
+    assert completion["B"] / completion["A"] == pytest.approx(1.12, abs=0.06)
+    a, b = (ct.query(f"arm == '{x}'").completion_rate for x in "AB")
+    assert stats.ttest_ind(b, a, equal_var=False).pvalue < 0.01
+    # as in posts: Douyin videos published 20:00–22:00 complete more
+    posts = t["posts"].query("platform == 'douyin'")
+    prime = posts.publish_time.dt.hour.between(20, 21)
+    assert posts[prime].completion_rate.mean() > posts[~prime].completion_rate.mean()
+    assert t["content_tests"].query("test_id == 'title_ab'").completion_rate.isna().all()

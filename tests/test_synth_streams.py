@@ -66,14 +66,19 @@ def test_changing_one_domain_changes_only_its_tables(baseline, tmp_path):
                                        voice={"shipping_share_after": 0.45})
     changed, _ = synth.generate(scenario, seed=SEED, n_users=N_USERS)
     new = csv_sums(changed, tmp_path)
-    assert {f for f in sums if sums[f] != new[f]} == {"posts.csv", "feedback.csv"}
+    # post_comments are the comments the posts count, so they follow the posts
+    assert {f for f in sums if sums[f] != new[f]} == {"posts.csv", "feedback.csv",
+                                                      "post_comments.csv"}
 
 
 @pytest.mark.parametrize("section, change, tables", [
     ("moderation", {"violations_per_1000": (200.0, 80.0)}, {"group_messages.csv"}),
     ("pool", {"fatigue_unsubscribes": 3.0}, {"wecom_contacts.csv", "pool_pushes.csv"}),
+    ("comments", {"price_backlash_share": 0.8}, {"post_comments.csv"}),
+    ("mentions", {"burst_start": "2026-05-27 21:00:00"}, {"brand_mentions.csv"}),
+    ("content_tests", {"time_completion_lift": 1.2}, {"content_tests.csv"}),
 ])
-def test_lesson_03_facts_change_only_their_own_tables(baseline, tmp_path, section, change,
+def test_a_lessons_facts_change_only_their_own_tables(baseline, tmp_path, section, change,
                                                       tables):
     _, _, sums = baseline
     changed, _ = synth.generate(Scenario().with_changes(**{section: change}), seed=SEED,
@@ -112,7 +117,7 @@ def test_a_broken_chain_is_refused(monkeypatch):
          r"'early' needs \['order_book'\], which no earlier planter gives"),
         (chain + (synth.Planter("traffic", plant_liar, ("x",)),), "would share a random stream"),
         (chain + (synth.Planter("again", plant_liar, ("posts",)),), r"gives \['posts'\] again"),
-        (chain[:-1], r"no planter gives the tables \['wecom_contacts', 'pool_pushes'\]"),
+        (chain[:-1], r"no planter gives the tables \['content_tests'\]"),
         (chain + (synth.Planter("liar", plant_liar, ("x",)),), "not its declared"),
     ]:
         monkeypatch.setattr(synth, "PLANTERS", bad)
