@@ -346,8 +346,9 @@ def tier_threshold_jump(orders: pd.DataFrame, threshold: float = 300.0,
     seen = start + span <= last + pd.Timedelta(days=1)
     near = first["first_paid"].between(threshold - width, threshold + width,
                                        inclusive="left")
-    later = o.join(start.rename("start"), on="user_id")
-    later = later[(later["order_time"] > later.join(first, on="user_id")["first_time"])
+    later = o.join(first["first_time"], on="user_id").join(start.rename("start"),
+                                                           on="user_id")
+    later = later[(later["order_time"] > later["first_time"])
                   & (later["order_time"] < later["start"] + span)]
     b = first[near & seen].assign(again=lambda d: d.index.isin(later["user_id"]),
                                   above=lambda d: d["first_paid"] >= threshold)
@@ -408,6 +409,15 @@ def tier_change(orders: pd.DataFrame, thresholds: dict, new_thresholds: dict,
         extra_points_per_30d=("extra_points_per_30d", "sum")).reset_index()
     out["extra_liability_cny_per_30d"] = out["extra_points_per_30d"] * cny_per_point
     out["moved"] = out["tier_before"] != out["tier_after"]
+    return out
+
+
+def _add_per_1000(df: pd.DataFrame, name: str, numerator: str, denominator: str
+                  ) -> pd.DataFrame:
+    """`add_rate`, shown per 1,000: the rate and its Wilson CI columns times 1,000."""
+    out = add_rate(df, name, numerator, denominator)
+    for col in (name, f"{name}_low", f"{name}_high"):
+        out[col] = out[col] * 1000
     return out
 
 
@@ -516,10 +526,7 @@ def push_fatigue(pushes: pd.DataFrame, freq: str = "W",
         audience=("audience", "sum"), reads=("reads", "sum"),
         unsubscribes=("unsubscribes", "sum")).reset_index()
     out = add_rate(out, "open_rate", "reads", "audience")
-    out = add_rate(out, "unsubscribe_rate", "unsubscribes", "audience")
-    for col in ("", "_low", "_high"):
-        out[f"unsubscribes_per_1000{col}"] = out.pop(f"unsubscribe_rate{col}") * 1000
-    return out
+    return _add_per_1000(out, "unsubscribes_per_1000", "unsubscribes", "audience")
 
 
 # ------------------------------------------------------------------ feedback sources
@@ -672,9 +679,7 @@ def moderation_summary(flagged: pd.DataFrame, change_date: str | pd.Timestamp,
                                 removed_fast=("fast", "sum"),
                                 median_minutes_to_removal=("minutes", "median"))
     out = out.reindex(["before", "after"]).reset_index()
-    out = add_rate(out, "per_1000", "violations", "messages")
-    for col in ("per_1000", "per_1000_low", "per_1000_high"):
-        out[col] = out[col] * 1000
+    out = _add_per_1000(out, "per_1000", "violations", "messages")
     out = add_rate(out, "removed_share", "removed", "violations")
     out = add_rate(out, "removed_fast_share", "removed_fast", "violations")
     return out
