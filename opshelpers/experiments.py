@@ -18,8 +18,8 @@ from .metrics import require, two_proportions
 from .quality import note_excluded
 from .i18n import t
 
-__all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "mean_test",
-           "cuped",
+__all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "count_test",
+           "mean_test", "cuped",
            "sample_size", "minimum_detectable_effect", "adjust_pvalues", "decide"]
 
 
@@ -129,8 +129,48 @@ def conversion_test(outcomes: pd.DataFrame, metric: str = "converted", *,
     (0.05, True)
     """
     g = _groups(outcomes, metric, control, treatment)
-    sa, na, sb, nb = int(g[control].sum()), len(g[control]), int(g[treatment].sum()), \
-        len(g[treatment])
+    return _proportion_result(metric, control, treatment, int(g[control].sum()),
+                              len(g[control]), int(g[treatment].sum()), len(g[treatment]),
+                              alpha)
+
+
+def count_test(counts: pd.DataFrame, successes: str = "reads", trials: str = "impressions",
+               *, control: str = "A", treatment: str = "B", alpha: float = 0.05
+               ) -> pd.DataFrame:
+    """`conversion_test` for readouts that arrive as counts (a content test's reads and
+    impressions per variant and day): sums `successes` and `trials` per `variant`, then
+    the same two-proportion test, with `metric` named successes/trials.
+
+    >>> daily = pd.DataFrame({"variant": ["A", "A", "B", "B"], "reads": [60, 40, 80, 70],
+    ...                       "impressions": [600, 400, 500, 500]})
+    >>> r = count_test(daily).iloc[0]
+    >>> float(r["rate_control"]), float(r["rate_treatment"]), bool(r["p_value"] < 0.01)
+    (0.1, 0.15, True)
+    """
+    require(counts, ["variant", successes, trials], "count_test")
+    for col in (successes, trials):
+        bad = counts[col].isna() | (counts[col] < 0)
+        if bad.any():
+            raise ValueError(f"count_test: {int(bad.sum())} row(s) have a missing or "
+                             f"negative {col}; fix them first")
+        if (counts[col] % 1 != 0).any():
+            raise ValueError(f"count_test: {int((counts[col] % 1 != 0).sum())} row(s) have "
+                             f"a {col} that is not a whole number; counts must be whole")
+    if (counts[successes] > counts[trials]).any():
+        raise ValueError(f"count_test: {int((counts[successes] > counts[trials]).sum())} "
+                         f"row(s) have more {successes} than {trials}")
+    sums = counts.groupby("variant", observed=True)[[successes, trials]].sum()
+    for v in (control, treatment):
+        if v not in sums.index or sums.loc[v, trials] == 0:
+            raise ValueError(f"variant {v!r} has no {trials}; variants present: "
+                             f"{sorted(counts['variant'].astype(str).unique())}")
+    return _proportion_result(f"{successes}/{trials}", control, treatment,
+                              int(sums.loc[control, successes]), int(sums.loc[control, trials]),
+                              int(sums.loc[treatment, successes]),
+                              int(sums.loc[treatment, trials]), alpha)
+
+
+def _proportion_result(metric, control, treatment, sa, na, sb, nb, alpha) -> pd.DataFrame:
     r = two_proportions(sa, na, sb, nb, alpha=alpha)
     note = ""
     if sa == 0:

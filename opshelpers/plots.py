@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import matplotlib
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -49,6 +51,19 @@ def use_house_style() -> None:
         "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9,
         "axes.spines.top": False, "axes.spines.right": False,
         "font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]})
+
+
+def value_label(column: str, value) -> str:
+    """How a chart names a category value: `plots.<column>.<value>` from the catalogue
+    (抖音 for douyin, 周一 for Monday) in the current language, else the value itself.
+
+    >>> value_label("platform", "douyin"), value_label("platform", "kuaishou")
+    ('抖音', 'kuaishou')
+    """
+    from .i18n import messages
+
+    key = f"plots.{column}.{str(value).lower()}"
+    return t(key) if key in messages() else str(value)
 
 
 def daily_line(series: pd.Series, title: str, ylabel: str, ax=None,
@@ -125,29 +140,83 @@ def lifecycle_chart(lifecycle: pd.DataFrame, title: str | None = None, ax=None):
 
 
 def posting_heatmap(cells: pd.DataFrame, metric: str, title: str | None = None, ax=None):
-    """Weekday × hour heatmap of a `content.posting_heatmap` table: colour = mean
-    `metric`, number = posts; blank = too few posts to say."""
+    """Heatmap of a `content.posting_heatmap` table — rows (weekdays, or platforms) ×
+    every hour 0–23: colour = `metric`, number = posts behind the cell; grey = too few
+    posts to say (the metric is blank there), empty = no post. Returns the Axes.
+
+    >>> cells = pd.DataFrame({"platform": ["douyin"] * 24, "hour": range(24),
+    ...                       "posts": [0] * 20 + [6, 2, 0, 0],
+    ...                       "read_rate": [np.nan] * 20 + [0.08, np.nan, np.nan, np.nan]})
+    >>> posting_heatmap(cells, "read_rate", "t").get_title()
+    't'
+    """
+    rows = cells.columns[0]
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3.2))
-    mean = cells.pivot_table(index="weekday", columns="hour", values=metric,
-                             aggfunc="first", observed=False, dropna=False)
-    posts = cells.pivot_table(index="weekday", columns="hour", values="posts",
-                              aggfunc="first", observed=False)
-    hours = posts.columns[(posts > 0).any()]           # hours nobody posts at: left out
-    mean, posts = mean[hours], posts[hours]
-    days = [t(f"plots.weekday.{d.lower()}") for d in mean.index]
+        _, ax = plt.subplots(figsize=(10, 0.45 * cells[rows].nunique() + 1.4))
+    mean = cells.pivot_table(index=rows, columns="hour", values=metric, aggfunc="first",
+                             observed=False, dropna=False)
+    posts = cells.pivot_table(index=rows, columns="hour", values="posts", aggfunc="first",
+                              observed=False, dropna=False).fillna(0)
+    mean = mean.reindex(columns=range(24))
+    posts = posts.reindex(index=mean.index, columns=range(24), fill_value=0)
+    names = [value_label(rows, v) for v in mean.index]
     from .glossary import METRICS
 
     name = METRICS[metric].name if metric in METRICS else metric
     if metric in METRICS and language() == "zh":
         name = METRICS[metric].chinese
-    sns.heatmap(mean.set_axis(days), ax=ax, cmap="Blues",
+    few = (posts > 0) & mean.isna()
+    ax.imshow(np.where(few, 1.0, np.nan), cmap="Greys", vmin=0, vmax=4, aspect="auto",
+              extent=(0, 24, len(mean), 0))
+    sns.heatmap(mean.set_axis(names), ax=ax, cmap="Blues",
                 annot=posts.where(posts > 0).to_numpy(), fmt=".0f",
-                cbar_kws={"label": t("plots.mean_of", metric=name)})
+                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
+                cbar_kws={"label": name})
+    for i, j in zip(*np.nonzero(few.to_numpy())):      # counts of the greyed cells too
+        ax.text(j + 0.5, i + 0.5, f"{posts.iat[i, j]:.0f}", ha="center", va="center",
+                fontsize=8, color="dimgrey")
     ax.grid(False)
     ax.tick_params(axis="y", rotation=0)
+    ax.tick_params(axis="x", rotation=0)
     ax.set(title=t("plots.posting_title") if title is None else title,
            xlabel=t("plots.publish_hour"), ylabel="")
+    return ax
+
+
+def opinion_chart(volume: pd.DataFrame, alerts: pd.DataFrame | None = None,
+                  title: str | None = None, ax=None):
+    """Flagged (negative) mentions per period and platform from `content.opinion_volume`,
+    one line each, with every alarm of `content.opinion_alerts` marked on its
+    platform's line. Returns the Axes.
+
+    >>> v = pd.DataFrame({"period": pd.date_range("2026-05-25", periods=3).repeat(2),
+    ...                   "platform": ["douyin", "zhihu"] * 3, "flagged": [2, 1, 40, 1, 9, 0]})
+    >>> a = pd.DataFrame({"platform": ["douyin"],
+    ...                   "first_alarm": [pd.Timestamp("2026-05-26 20:25")]})
+    >>> len(opinion_chart(v, a, "t").lines)
+    3
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.6))
+    wide = volume.pivot_table(index="period", columns="platform", values="flagged",
+                              aggfunc="sum", observed=True)
+    for i, platform in enumerate(wide.columns):
+        ax.plot(wide.index, wide[platform], color=f"C{i}", lw=1.2,
+                label=value_label("platform", platform))
+        if alerts is not None and len(alerts):
+            hit = alerts[alerts["platform"] == platform]
+            if len(hit):
+                at = wide.index.searchsorted(pd.to_datetime(hit["first_alarm"]),
+                                             side="right") - 1     # the period it falls in
+                at = at[at >= 0]
+                days = wide.index[at]
+                ax.plot(days, wide[platform].to_numpy()[at], "v", ms=10,
+                        color="black", label=t("plots.alarm"))
+    ax.set_yscale("symlog", linthresh=10)              # a burst and a normal day, both legible
+    ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.set(title=t("plots.opinion_title") if title is None else title,
+           ylabel=t("plots.negative_mentions"), xlabel="")
+    ax.legend(ncols=3, frameon=False)
     return ax
 
 

@@ -485,13 +485,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           meaning_zh="这条内容被转发的次数"),
     ), key=("mention_id",), time="created_time",
           grain_zh="每行是五个平台上一条提到茶语的公开内容（舆情监测工具导出）"),
-    Table("content_tests", "内容测试", "one row per test, arm and day of two content "
+    Table("content_tests", "内容测试", "one row per test, variant and day of two content "
           "tests: title_ab (文案 A/B: one WeChat article, two titles, pushed to two random "
           "halves of the followers) and post_time (触达时间: one Douyin video a day at "
           "12:00, arm A, and one at 20:00, arm B, for 4 weeks)", (
         C("test_id", "category", "测试ID", "title_ab or post_time",
           meaning_zh="title_ab 文案 A/B 测试，或 post_time 发布时间测试"),
-        C("arm", "category", "组别", "A or B (title_ab: A the plain title, B the one with "
+        C("variant", "category", "组别", "A or B (title_ab: A the plain title, B the one with "
           "a number; post_time: A at 12:00, B at 20:00)",
           meaning_zh="A 或 B（title_ab：A 是普通标题，B 是带数字的标题；post_time：A 是 12:00，B 是 20:00）"),
         C("title", "text", "标题", "the title shown (post_time: that day's video)",
@@ -507,7 +507,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           meaning_zh="当天视频平均播放完成比例；文章为空"),
         C("likes", "int", "点赞数", "likes that day", meaning_zh="当天点赞数"),
         C("shares", "int", "分享数", "shares that day", meaning_zh="当天分享数"),
-    ), key=("test_id", "arm", "date"), time="date",
+    ), key=("test_id", "variant", "date"), time="date",
           grain_zh="两个内容测试里每个测试、每组、每天一行：title_ab（文案 A/B：一篇公众号文章、"
                    "两个标题，随机推给两半粉丝）和 post_time（触达时间：4 周里每天 12:00 和 "
                    "20:00 各发一条抖音视频，A 组 12:00，B 组 20:00）"),

@@ -2234,7 +2234,7 @@ def plant_brand_mentions(ctx: Context, rng: np.random.Generator) -> dict:
 
 
 def plant_content_tests(ctx: Context, rng: np.random.Generator) -> dict:
-    """Two content tests, one row per test, arm and day: a title A/B on one WeChat
+    """Two content tests, one row per test, variant and day: a title A/B on one WeChat
     article (B's number title is read more) and a posting-time test on Douyin (12:00
     vs 20:00: the same read rate, a little more completion at 20:00).
 
@@ -2251,7 +2251,7 @@ def plant_content_tests(ctx: Context, rng: np.random.Generator) -> dict:
                        ).astype(int)
         reads = rng.binomial(imp, rate)
         rows.append(pd.DataFrame({
-            "test_id": "title_ab", "arm": arm, "title": title, "publish_hour": 20,
+            "test_id": "title_ab", "variant": arm, "title": title, "publish_hour": 20,
             "date": cal.to_date(d0 + np.arange(7)), "impressions": imp, "reads": reads,
             "completion_rate": np.nan, "likes": rng.binomial(reads, tf.like_rate),
             "shares": rng.binomial(reads, tf.share_rate)}))
@@ -2268,7 +2268,7 @@ def plant_content_tests(ctx: Context, rng: np.random.Generator) -> dict:
         level = tf.time_completion * (tf.time_completion_lift if hour == 20 else 1.0)
         completion = np.clip(level * _lognormal_mean_one(rng, 0.08, days.size), 0.01, 0.95)
         rows.append(pd.DataFrame({
-            "test_id": "post_time", "arm": arm,
+            "test_id": "post_time", "variant": arm,
             "title": np.array(phrases.TEST_VIDEO_TITLES, dtype=object)[pick],
             "publish_hour": hour, "date": cal.to_date(days), "impressions": imp,
             "reads": reads, "completion_rate": np.round(completion, 4),

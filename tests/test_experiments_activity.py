@@ -229,3 +229,93 @@ def test_boundary_fraud_ring_of_exactly_min_accounts_is_reported():
                              "order_time": pd.Timestamp("2026-05-03")})
     assert len(ac.fraud_rings(ring(5), min_accounts=5)) == 1
     assert len(ac.fraud_rings(ring(4), min_accounts=5)) == 0
+
+
+# ------------------------------------------------------------------ count_test (aggregated)
+@pytest.mark.parametrize("test_id", ["title_ab", "post_time"])
+def test_count_test_on_the_content_tests_matches_statsmodels(test_id):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    ct = ops.load_sample("content_tests").query("test_id == @test_id")
+    r = ex.count_test(ct).iloc[0]
+    a, b = ct[ct["variant"] == "A"], ct[ct["variant"] == "B"]
+    sa, na, sb, nb = (int(x) for x in (a["reads"].sum(), a["impressions"].sum(),
+                                       b["reads"].sum(), b["impressions"].sum()))
+    assert (r["successes_control"], r["n_control"], r["successes_treatment"],
+            r["n_treatment"]) == (sa, na, sb, nb)
+    assert (r["metric"], r["control"], r["treatment"]) == ("reads/impressions", "A", "B")
+    z, p = proportions_ztest([sb, sa], [nb, na])
+    assert r["z"] == pytest.approx(z, rel=1e-12) and r["p_value"] == pytest.approx(p, rel=1e-9)
+    pooled = (sa + sb) / (na + nb)                                       # by hand
+    z_hand = (sb / nb - sa / na) / np.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+    assert r["z"] == pytest.approx(z_hand, rel=1e-9)
+    assert r["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z_hand)), rel=1e-9)
+    assert r["diff"] == pytest.approx(sb / nb - sa / na, rel=1e-12)
+    newcombe = confint_proportions_2indep(sb, nb, sa, na, compare="diff", method="newcomb")
+    wald = confint_proportions_2indep(sb, nb, sa, na, compare="diff", method="wald")
+    ratio = confint_proportions_2indep(sb, nb, sa, na, compare="ratio", method="log-adjusted")
+    assert (r["diff_low"], r["diff_high"]) == pytest.approx(newcombe, rel=1e-12)
+    assert (r["diff_wald_low"], r["diff_wald_high"]) == pytest.approx(wald, rel=1e-12)
+    assert (r["relative_lift_low"] + 1, r["relative_lift_high"] + 1) == pytest.approx(
+        ratio, rel=1e-12)
+    if test_id == "title_ab":      # planted: B's number title is read more, beyond doubt
+        assert r["p_value"] < 0.01 and r["diff_low"] > 0
+    else:                          # planted: the same read rate at 12:00 and 20:00
+        assert r["p_value"] > 0.05 and r["diff_low"] < 0 < r["diff_high"]
+    narrow = ex.count_test(ct, alpha=0.2).iloc[0]
+    ci80 = confint_proportions_2indep(sb, nb, sa, na, compare="diff", method="newcomb",
+                                      alpha=0.2)
+    assert (narrow["diff_low"], narrow["diff_high"]) == pytest.approx(ci80, rel=1e-12)
+    assert r["diff_low"] < narrow["diff_low"] < narrow["diff_high"] < r["diff_high"]
+
+
+def test_count_test_equals_conversion_test_on_the_expanded_impressions():
+    daily = pd.DataFrame({"variant": ["A", "A", "B", "B"], "reads": [6, 4, 8, 7],
+                          "impressions": [60, 40, 50, 50]})
+    counted = ex.count_test(daily).iloc[0]
+    one_per_impression = pd.DataFrame({"variant": ["A"] * 100 + ["B"] * 100,
+                                       "converted": [1] * 10 + [0] * 90 + [1] * 15 + [0] * 85})
+    each = ex.conversion_test(one_per_impression).iloc[0]
+    numbers = ["n_control", "successes_control", "rate_control", "n_treatment",
+               "successes_treatment", "rate_treatment", "diff", "diff_low", "diff_high",
+               "diff_wald_low", "diff_wald_high", "relative_lift", "relative_lift_low",
+               "relative_lift_high", "z", "p_value"]
+    assert counted[numbers].tolist() == pytest.approx(each[numbers].tolist(), rel=1e-12)
+    assert (counted["rate_control"], counted["rate_treatment"]) == (0.1, 0.15)
+    assert counted["relative_lift"] == pytest.approx(0.5, rel=1e-12)
+    # z by hand: pooled 25/200
+    assert counted["z"] == pytest.approx(0.05 / np.sqrt(0.125 * 0.875 * 0.02), rel=1e-12)
+    # other columns and arm names; swapping the arms flips the difference
+    likes = daily.assign(likes=[3, 1, 2, 2])
+    r = ex.count_test(likes, "likes", "reads").iloc[0]
+    assert r["metric"] == "likes/reads" and (r["rate_control"], r["rate_treatment"]) == (
+        0.4, pytest.approx(4 / 15))
+    flipped = ex.count_test(daily, control="B", treatment="A").iloc[0]
+    assert flipped["diff"] == pytest.approx(-counted["diff"], rel=1e-12)
+    assert flipped["p_value"] == pytest.approx(counted["p_value"], rel=1e-12)
+    # no reads in the control arm: the relative lift is undefined, as in conversion_test
+    zero = ex.count_test(daily.assign(reads=[0, 0, 8, 7])).iloc[0]
+    assert np.isnan(zero["relative_lift"]) and np.isnan(zero["relative_lift_low"])
+    assert zero["note"].startswith("relative lift undefined: the control arm's reads/impressions")
+
+
+def test_count_test_bad_input_names_the_column_or_variant():
+    daily = pd.DataFrame({"variant": ["A", "A", "B", "B"], "reads": [6, 4, 8, 7],
+                          "impressions": [60, 40, 50, 50]})
+    with pytest.raises(ValueError, match=r"1 row\(s\) have more reads than impressions"):
+        ex.count_test(daily.assign(reads=[6, 41, 8, 7]))
+    with pytest.raises(ValueError, match=r"variant 'B' has no impressions; variants present: "
+                                         r"\['A'\]"):
+        ex.count_test(daily[daily["variant"] == "A"])
+    with pytest.raises(ValueError, match=r"variant 'C' has no impressions"):
+        ex.count_test(daily, treatment="C")
+    with pytest.raises(ValueError, match=r"variant 'B' has no impressions"):
+        ex.count_test(daily.assign(reads=[6, 4, 0, 0], impressions=[60, 40, 0, 0]))
+    with pytest.raises(ValueError, match=r"1 row\(s\) have a missing or negative reads"):
+        ex.count_test(daily.assign(reads=[6, -4, 8, 7]))
+    with pytest.raises(ValueError, match=r"1 row\(s\) have a missing or negative impressions"):
+        ex.count_test(daily.assign(impressions=[60, 40, np.nan, 50]))
+    with pytest.raises(ValueError, match="'views'"):
+        ex.count_test(daily, trials="views")
+    with pytest.raises(ValueError, match="'variant'"):
+        ex.count_test(daily.rename(columns={"variant": "arm"}))

@@ -143,8 +143,11 @@ def test_navigation_links_to_the_english_edition_until_a_lesson_is_converted():
     assert notebooks.navigation("02_users", "zh").endswith("[03_community →](03_community.ipynb)")
     assert notebooks.navigation("03_community", "zh").endswith(
         "[03b_members_voice →](03b_members_voice.ipynb)")
-    zh03b = notebooks.navigation("03b_members_voice", "zh")            # 04 is not yet
-    assert "(../en/04_content.ipynb)" in zh03b and "英文版" in zh03b
+    assert notebooks.navigation("03b_members_voice", "zh").endswith(
+        "[04_content →](04_content.ipynb)")
+    zh04 = notebooks.navigation("04_content", "zh")                    # 05 is not yet
+    assert "(../en/05_activity.ipynb)" in zh04 and "英文版" in zh04
+    assert zh04.startswith("[← 03b_members_voice](03b_members_voice.ipynb)")
 
 
 def test_glossary_complete():

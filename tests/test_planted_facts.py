@@ -804,17 +804,17 @@ def test_title_b_with_a_number_is_read_more(t):
     from statsmodels.stats.proportion import proportions_ztest
 
     ct = t["content_tests"].query("test_id == 'title_ab'")
-    assert len(ct) == 14 and (ct.groupby("arm").date.nunique() == 7).all()
-    assert ct.groupby("arm").title.nunique().eq(1).all()
-    assert ct.query("arm == 'B'").title.str.contains(r"\d").all()
-    assert not ct.query("arm == 'A'").title.str.contains(r"\d").any()
-    s = ct.groupby("arm")[["reads", "impressions"]].sum()
+    assert len(ct) == 14 and (ct.groupby("variant").date.nunique() == 7).all()
+    assert ct.groupby("variant").title.nunique().eq(1).all()
+    assert ct.query("variant == 'B'").title.str.contains(r"\d").all()
+    assert not ct.query("variant == 'A'").title.str.contains(r"\d").any()
+    s = ct.groupby("variant")[["reads", "impressions"]].sum()
     assert s.impressions["B"] / s.impressions["A"] == pytest.approx(1, abs=0.06)  # halves
     rate = s.reads / s.impressions
     assert rate["B"] - rate["A"] == pytest.approx(0.012, abs=0.005)
     _, p = proportions_ztest(s.reads[["B", "A"]].to_numpy(), s.impressions[["B", "A"]].to_numpy())
     assert p < 0.01
-    daily = ct.pivot(index="date", columns="arm", values="impressions")
+    daily = ct.pivot(index="date", columns="variant", values="impressions")
     assert (daily.iloc[0] > daily.iloc[1:].max()).all()     # most on the push day
 
 
@@ -822,17 +822,17 @@ def test_posting_at_20_00_reads_the_same_and_completes_a_little_more(t):
     from statsmodels.stats.proportion import proportions_ztest
 
     ct = t["content_tests"].query("test_id == 'post_time'")
-    assert len(ct) == 56 and ct.groupby("arm").publish_hour.unique().map(list).to_dict() \
+    assert len(ct) == 56 and ct.groupby("variant").publish_hour.unique().map(list).to_dict() \
         == {"A": [12], "B": [20]}
-    assert ct.groupby("arm").date.nunique().eq(28).all()
-    s = ct.groupby("arm")[["reads", "impressions"]].sum()
+    assert ct.groupby("variant").date.nunique().eq(28).all()
+    s = ct.groupby("variant")[["reads", "impressions"]].sum()
     _, p = proportions_ztest(s.reads.to_numpy(), s.impressions.to_numpy())
     assert p > 0.05                                           # no real read-rate difference
     rate = s.reads / s.impressions
     assert abs(rate["B"] - rate["A"]) < 0.003
-    completion = ct.groupby("arm").completion_rate.mean()
+    completion = ct.groupby("variant").completion_rate.mean()
     assert completion["B"] / completion["A"] == pytest.approx(1.12, abs=0.06)
-    a, b = (ct.query(f"arm == '{x}'").completion_rate for x in "AB")
+    a, b = (ct.query(f"variant == '{x}'").completion_rate for x in "AB")
     assert stats.ttest_ind(b, a, equal_var=False).pvalue < 0.01
     # as in posts: Douyin videos published 20:00–22:00 complete more
     posts = t["posts"].query("platform == 'douyin'")

@@ -276,6 +276,7 @@ def _recomputed(metric: str, df: pd.DataFrame) -> pd.Series:
         "engagement_rate": lambda: div(df[["likes", "comments", "shares", "saves"]].sum(axis=1),
                                        df["reads"]),
         "share_rate": lambda: div(df["shares"], df["reads"]),
+        "like_rate": lambda: div(df["likes"], df["reads"]),
         "campaign_roi": lambda: div(df["incremental_gmv"] * 0.5 - df["spend"]
                                     - df["coupon_cost"], df["spend"] + df["coupon_cost"]),
         "incremental_gmv": lambda: df["gmv"] - df["baseline_gmv"],
@@ -299,6 +300,7 @@ def _outputs(t) -> dict[str, pd.DataFrame]:
         "users.campaign_quality": users.campaign_quality(t["users"], t["user_campaigns"],
                                                          t["events"], t["orders"]),
         "content.post_engagement": content.post_engagement(t["posts"]),
+        "content.engagement": content.engagement(t["posts"], by="platform"),
         "community.satisfaction_by_source": community.satisfaction_by_source(t["feedback"]),
         "community.push_report": community.push_report(t["pool_pushes"]),
         "community.push_fatigue": community.push_fatigue(t["pool_pushes"]),
