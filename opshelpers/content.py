@@ -1,7 +1,9 @@
-"""Content operations (内容运营): engagement, timing, titles, virality, compliance, calendar.
+"""Content operations (内容运营): engagement, timing, titles, virality, compliance,
+calendar, public opinion (舆情) and comments.
 
 Input: the `posts` table (account, platform, publish_time, format, topic, title,
-impressions, reads, completion_rate, likes, shares, comments, saves, follows).
+impressions, reads, completion_rate, likes, shares, comments, saves, follows); for
+comments `post_comments`, for public opinion `brand_mentions`.
 Platforms count a "read" differently, so rates are pooled *within* a platform and
 compared across platforms only as an index against the platform's own median.
 
@@ -119,6 +121,7 @@ def posting_heatmap(posts: pd.DataFrame, metric: str = "completion_rate",
     out[metric] = out[metric].where(out["posts"] >= min_posts)
     out = out.reset_index()
     out[rows] = pd.Categorical(out[rows], categories=list(values), ordered=True)
+    out.attrs["weight"] = weight
     return out
 
 
@@ -308,6 +311,103 @@ def calendar_gaps(plan: pd.DataFrame, max_gap_days: int = 4, time: str = "publis
     return pd.DataFrame(rows, columns=[by, "from", "to", "days_without_post"])
 
 
+def marketing_calendar(start, end, path: str | None = None) -> pd.DataFrame:
+    """The dates a content calendar plans around (营销日历): festivals, solar terms
+    (节气) and shopping festivals from `opshelpers/marketing_calendar.json` (or your own
+    file of the same shape), one row per occasion between `start` and `end`
+    (inclusive): date, name, name_en, kind, topic, lead_days (post this many days
+    ahead: gifts need time to ship). A range outside the file's coverage is an error.
+
+    >>> marketing_calendar("2026-07-01", "2026-07-31")["name"].tolist()
+    ['小暑', '初伏', '大暑', '中伏']
+    """
+    d = load_word_list("marketing_calendar.json", path)
+    covered = pd.to_datetime(d["covers"])
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    if lo > hi:
+        raise ValueError(f"marketing_calendar: start {lo.date()} is after end {hi.date()}")
+    if lo < covered[0] or hi > covered[1]:
+        raise ValueError(f"marketing_calendar: the calendar covers {d['covers'][0]} to "
+                         f"{d['covers'][1]}; {lo.date()}–{hi.date()} is outside it — pass "
+                         f"path= to your own file with the same shape")
+    out = pd.DataFrame(d["occasions"])
+    out["date"] = pd.to_datetime(out["date"])
+    out = out[(out["date"] >= lo) & (out["date"] <= hi)]
+    return out[["date", "name", "name_en", "kind", "topic", "lead_days"]].sort_values(
+        "date", ignore_index=True)
+
+
+SLACK_DAYS = 3       # an occasion's post may go out this many days before its target day
+
+
+def draft_calendar(start, end, per_week: dict, hours: dict, topics: dict,
+                   occasions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A first draft of a content calendar: per platform, `per_week[platform]` posts a
+    week, one every 7 / per_week days from `start` up to `end` (inclusive), each at
+    `hours[platform]` o'clock, topics taken in turn from `topics[platform]` (list a
+    topic twice to post it twice as often). With `occasions` (from
+    `marketing_calendar`), each occasion takes the platform's free planned post
+    nearest to its date minus its lead_days — at most `SLACK_DAYS` (3) days before
+    that and not after the date — which gets the occasion's topic and name; when no
+    post is that close, one is added on that day (`added` True). Occasions before
+    `start`, or whose day to post falls after `end`, are left to another plan. One
+    row per planned post: publish_time, platform, topic, occasion ("" when none),
+    added.
+
+    >>> plan = draft_calendar("2026-07-01", "2026-07-14", {"douyin": 3.5},
+    ...                       {"douyin": 20}, {"douyin": ["tea_health", "brewing_tips"]})
+    >>> plan["publish_time"].dt.day.tolist(), plan["topic"].tolist()[:3]
+    ([1, 3, 5, 7, 9, 11, 13], ['tea_health', 'brewing_tips', 'tea_health'])
+    """
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    days = (hi - lo).days + 1
+    if days < 1:
+        raise ValueError(f"draft_calendar: start {lo.date()} is after end {hi.date()}")
+    rows = []
+    for platform, rate in per_week.items():
+        for name, given in (("hours", hours), ("topics", topics)):
+            if platform not in given:
+                raise ValueError(f"draft_calendar: {name} has no entry for {platform!r}; "
+                                 f"give one for every platform in per_week")
+        if not 0 < rate <= 7:
+            raise ValueError(f"draft_calendar: per_week[{platform!r}] = {rate}; give "
+                             f"posts a week above 0 and at most 7 (one a day)")
+        hour = hours[platform]
+        if isinstance(hour, bool) or not isinstance(hour, (int, np.integer)) \
+                or not 0 <= hour <= 23:
+            raise ValueError(f"draft_calendar: hours[{platform!r}] = {hour!r}; give a "
+                             f"whole hour from 0 to 23")
+        if not topics[platform]:
+            raise ValueError(f"draft_calendar: topics[{platform!r}] is empty")
+        step = 7 / rate                                   # days between posts
+        n = int(np.ceil(days / step - 1e-9))
+        offsets = np.floor(np.arange(n) * step + 1e-9).astype(int)
+        rows.append(pd.DataFrame({
+            "publish_time": lo + pd.to_timedelta(offsets, "D") + pd.Timedelta(hours=hour),
+            "platform": platform,
+            "topic": [topics[platform][i % len(topics[platform])] for i in range(n)],
+            "occasion": ""}))
+    plan = pd.concat(rows, ignore_index=True).assign(added=False)
+    if occasions is not None and len(occasions):
+        require(occasions, ["date", "name", "topic", "lead_days"], "draft_calendar")
+        for occ in occasions.itertuples():
+            day = pd.Timestamp(occ.date).normalize()
+            target = max(day - pd.Timedelta(days=int(occ.lead_days)), lo)
+            if day < lo or target > hi:                    # not this plan's to cover
+                continue
+            for platform in per_week:
+                at = plan["publish_time"].dt.normalize()
+                free = plan[(plan["platform"] == platform) & (plan["occasion"] == "")
+                            & (at >= target - pd.Timedelta(days=SLACK_DAYS)) & (at <= day)]
+                if len(free):
+                    i = (free["publish_time"].dt.normalize() - target).abs().idxmin()
+                    plan.loc[i, ["topic", "occasion"]] = [occ.topic, occ.name]
+                else:                                      # no post near it: add one
+                    plan.loc[len(plan)] = [target + pd.Timedelta(hours=hours[platform]),
+                                           platform, occ.topic, occ.name, True]
+    return plan.sort_values(["publish_time", "platform"], ignore_index=True)
+
+
 def competitor_benchmark(posts: pd.DataFrame, platform: str | None = None) -> pd.DataFrame:
     """Per account (and platform): posts per week, text length, reads, engagement, growth."""
     require(posts, ["account", "platform", "publish_time", "reads", "follows"],
@@ -328,6 +428,31 @@ def competitor_benchmark(posts: pd.DataFrame, platform: str | None = None) -> pd
 
 
 # ------------------------------------------------------------------ public opinion (舆情)
+def opinion_volume(mentions: pd.DataFrame, freq: str = "D", by: str = "platform",
+                   flag: str = "negative", time: str = "created_time") -> pd.DataFrame:
+    """Mentions per period and platform, every period from the first to the last
+    included (zeros too): `mentions`, `flagged` (the boolean column `flag`) and the
+    flagged share with its Wilson CI — the daily view a 舆情 monitor plots.
+
+    >>> m = pd.DataFrame({"platform": ["douyin"] * 3, "negative": [True, False, True],
+    ...     "created_time": pd.to_datetime(["2026-05-26 20:10", "2026-05-26 21:00",
+    ...                                     "2026-05-28 09:00"])})
+    >>> opinion_volume(m)[["mentions", "flagged"]].values.tolist()
+    [[2, 1], [0, 0], [1, 1]]
+    """
+    require(mentions, [by, flag, time], "opinion_volume")
+    per = arrays.period_start(mentions[time], freq).rename("period")
+    f = mentions[flag].fillna(False).astype(bool)
+    g = pd.DataFrame({"mentions": 1, "flagged": f.astype(int)}).groupby(
+        [per, mentions[by].rename(by)], observed=True).sum()
+    every = arrays.periods_between(per.min(), per.max(), freq)["start"]
+    cells = pd.MultiIndex.from_product([pd.DatetimeIndex(every, name="period"),
+                                        sorted(mentions[by].dropna().unique())],
+                                       names=["period", by])
+    out = g.reindex(cells, fill_value=0).reset_index()
+    return add_rate(out, "flagged_share", "flagged", "mentions")
+
+
 def opinion_alerts(mentions: pd.DataFrame, flag: str = "negative", by: str = "platform",
                    window: str = "3h", baseline: str = "7D", p_value: float = 1e-6,
                    min_count: int = 8, floor: float = 0.5, time: str = "created_time"
@@ -472,128 +597,3 @@ def comment_summary(comments: pd.DataFrame, posts: pd.DataFrame | None = None,
                 if c in posts]
         out = posts[["post_id"] + info].merge(out, on="post_id", how="left")
     return out
-
-
-# ------------------------------------------------------------------ calendar (内容日历)
-def marketing_calendar(start, end, path: str | None = None) -> pd.DataFrame:
-    """The dates a content calendar plans around (营销日历): festivals, solar terms
-    (节气) and shopping festivals from `opshelpers/marketing_calendar.json` (or your own
-    file of the same shape), one row per occasion between `start` and `end`
-    (inclusive): date, name, name_en, kind, topic, lead_days (post this many days
-    ahead: gifts need time to ship). A range outside the file's coverage is an error.
-
-    >>> marketing_calendar("2026-07-01", "2026-07-31")["name"].tolist()
-    ['小暑', '初伏', '大暑', '中伏']
-    """
-    d = load_word_list("marketing_calendar.json", path)
-    covered = pd.to_datetime(d["covers"])
-    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
-    if lo > hi:
-        raise ValueError(f"marketing_calendar: start {lo.date()} is after end {hi.date()}")
-    if lo < covered[0] or hi > covered[1]:
-        raise ValueError(f"marketing_calendar: the calendar covers {d['covers'][0]} to "
-                         f"{d['covers'][1]}; {lo.date()}–{hi.date()} is outside it — pass "
-                         f"path= to your own file with the same shape")
-    out = pd.DataFrame(d["occasions"])
-    out["date"] = pd.to_datetime(out["date"])
-    out = out[(out["date"] >= lo) & (out["date"] <= hi)]
-    return out[["date", "name", "name_en", "kind", "topic", "lead_days"]].sort_values(
-        "date", ignore_index=True)
-
-
-SLACK_DAYS = 3       # an occasion's post may go out this many days before its target day
-
-
-def draft_calendar(start, end, per_week: dict, hours: dict, topics: dict,
-                   occasions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """A first draft of a content calendar: per platform, `per_week[platform]` posts a
-    week, one every 7 / per_week days from `start` up to `end` (inclusive), each at
-    `hours[platform]` o'clock, topics taken in turn from `topics[platform]` (list a
-    topic twice to post it twice as often). With `occasions` (from
-    `marketing_calendar`), each occasion takes the platform's free planned post
-    nearest to its date minus its lead_days — at most `SLACK_DAYS` (3) days before
-    that and not after the date — which gets the occasion's topic and name; when no
-    post is that close, one is added on that day (`added` True). Occasions before
-    `start`, or whose day to post falls after `end`, are left to another plan. One
-    row per planned post: publish_time, platform, topic, occasion ("" when none),
-    added.
-
-    >>> plan = draft_calendar("2026-07-01", "2026-07-14", {"douyin": 3.5},
-    ...                       {"douyin": 20}, {"douyin": ["tea_health", "brewing_tips"]})
-    >>> plan["publish_time"].dt.day.tolist(), plan["topic"].tolist()[:3]
-    ([1, 3, 5, 7, 9, 11, 13], ['tea_health', 'brewing_tips', 'tea_health'])
-    """
-    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
-    days = (hi - lo).days + 1
-    if days < 1:
-        raise ValueError(f"draft_calendar: start {lo.date()} is after end {hi.date()}")
-    rows = []
-    for platform, rate in per_week.items():
-        for name, given in (("hours", hours), ("topics", topics)):
-            if platform not in given:
-                raise ValueError(f"draft_calendar: {name} has no entry for {platform!r}; "
-                                 f"give one for every platform in per_week")
-        if not 0 < rate <= 7:
-            raise ValueError(f"draft_calendar: per_week[{platform!r}] = {rate}; give "
-                             f"posts a week above 0 and at most 7 (one a day)")
-        hour = hours[platform]
-        if isinstance(hour, bool) or not isinstance(hour, (int, np.integer)) \
-                or not 0 <= hour <= 23:
-            raise ValueError(f"draft_calendar: hours[{platform!r}] = {hour!r}; give a "
-                             f"whole hour from 0 to 23")
-        if not topics[platform]:
-            raise ValueError(f"draft_calendar: topics[{platform!r}] is empty")
-        step = 7 / rate                                   # days between posts
-        n = int(np.ceil(days / step - 1e-9))
-        offsets = np.floor(np.arange(n) * step + 1e-9).astype(int)
-        rows.append(pd.DataFrame({
-            "publish_time": lo + pd.to_timedelta(offsets, "D")
-            + pd.Timedelta(hours=int(hours[platform])),
-            "platform": platform,
-            "topic": [topics[platform][i % len(topics[platform])] for i in range(n)],
-            "occasion": ""}))
-    plan = pd.concat(rows, ignore_index=True).assign(added=False)
-    if occasions is not None and len(occasions):
-        require(occasions, ["date", "name", "topic", "lead_days"], "draft_calendar")
-        for occ in occasions.itertuples():
-            day = pd.Timestamp(occ.date).normalize()
-            target = max(day - pd.Timedelta(days=int(occ.lead_days)), lo)
-            if day < lo or target > hi:                    # not this plan's to cover
-                continue
-            for platform in per_week:
-                at = plan["publish_time"].dt.normalize()
-                free = plan[(plan["platform"] == platform) & (plan["occasion"] == "")
-                            & (at >= target - pd.Timedelta(days=SLACK_DAYS)) & (at <= day)]
-                if len(free):
-                    i = (free["publish_time"].dt.normalize() - target).abs().idxmin()
-                    plan.loc[i, ["topic", "occasion"]] = [occ.topic, occ.name]
-                else:                                      # no post near it: add one
-                    plan.loc[len(plan)] = [target + pd.Timedelta(hours=int(hours[platform])),
-                                           platform, occ.topic, occ.name, True]
-    return plan.sort_values(["publish_time", "platform"], ignore_index=True)
-
-
-# ------------------------------------------------------------------ public opinion (舆情)
-def opinion_volume(mentions: pd.DataFrame, freq: str = "D", by: str = "platform",
-                   flag: str = "negative", time: str = "created_time") -> pd.DataFrame:
-    """Mentions per period and platform, every period from the first to the last
-    included (zeros too): `mentions`, `flagged` (the boolean column `flag`) and the
-    flagged share with its Wilson CI — the daily view a 舆情 monitor plots.
-
-    >>> m = pd.DataFrame({"platform": ["douyin"] * 3, "negative": [True, False, True],
-    ...     "created_time": pd.to_datetime(["2026-05-26 20:10", "2026-05-26 21:00",
-    ...                                     "2026-05-28 09:00"])})
-    >>> opinion_volume(m)[["mentions", "flagged"]].values.tolist()
-    [[2, 1], [0, 0], [1, 1]]
-    """
-    require(mentions, [by, flag, time], "opinion_volume")
-    per = arrays.period_start(mentions[time], freq).rename("period")
-    f = mentions[flag].fillna(False).astype(bool)
-    g = pd.DataFrame({"mentions": 1, "flagged": f.astype(int)}).groupby(
-        [per, mentions[by].rename(by)], observed=True).sum()
-    every = arrays.periods_between(per.min(), per.max(), freq)["start"]
-    cells = pd.MultiIndex.from_product([pd.DatetimeIndex(every, name="period"),
-                                        sorted(mentions[by].dropna().unique())],
-                                       names=["period", by])
-    out = g.reindex(cells, fill_value=0).reset_index()
-    return add_rate(out, "flagged_share", "flagged", "mentions")

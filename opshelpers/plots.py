@@ -141,8 +141,9 @@ def lifecycle_chart(lifecycle: pd.DataFrame, title: str | None = None, ax=None):
 
 def posting_heatmap(cells: pd.DataFrame, metric: str, title: str | None = None, ax=None):
     """Heatmap of a `content.posting_heatmap` table — rows (weekdays, or platforms) ×
-    every hour 0–23: colour = `metric`, number = posts behind the cell; grey = too few
-    posts to say (the metric is blank there), empty = no post. Returns the Axes.
+    every hour 0–23: colour = `metric` (its mean per post, or the pooled rate when the
+    table was weighted), number = posts behind the cell; grey = too few posts to say
+    (the metric is blank there), empty = no post. Returns the Axes.
 
     >>> cells = pd.DataFrame({"platform": ["douyin"] * 24, "hour": range(24),
     ...                       "posts": [0] * 20 + [6, 2, 0, 0],
@@ -171,7 +172,8 @@ def posting_heatmap(cells: pd.DataFrame, metric: str, title: str | None = None, 
     sns.heatmap(mean.set_axis(names), ax=ax, cmap="Blues",
                 annot=posts.where(posts > 0).to_numpy(), fmt=".0f",
                 annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="white",
-                cbar_kws={"label": name})
+                cbar_kws={"label": name if cells.attrs.get("weight")     # pooled rate
+                          else t("plots.mean_of", metric=name)})
     for i, j in zip(*np.nonzero(few.to_numpy())):      # counts of the greyed cells too
         ax.text(j + 0.5, i + 0.5, f"{posts.iat[i, j]:.0f}", ha="center", va="center",
                 fontsize=8, color="dimgrey")

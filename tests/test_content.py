@@ -894,3 +894,15 @@ def test_opinion_chart_marks_an_alarm_on_weekly_data():
     marker = [ln for ln in ax.lines if ln.get_marker() == "v"][0]
     assert marker.get_ydata().tolist() == [40]
     ax.figure.clf()
+
+
+@pytest.mark.parametrize("weight, label", [(None, "mean Completion rate"),
+                                           ("reads", "Completion rate")])
+def test_posting_heatmap_colour_bar_says_mean_only_when_unweighted(weight, label):
+    p = pd.DataFrame({"publish_time": pd.to_datetime(["2026-03-02 20:00"] * 2),
+                      "platform": "douyin", "reads": [300, 100],
+                      "completion_rate": [0.4, 0.6]})
+    cells = ct.posting_heatmap(p, min_posts=2, rows="platform", weight=weight)
+    ax = ops.plots.posting_heatmap(cells, "completion_rate", "t")
+    assert ax.figure.axes[-1].get_ylabel() == label
+    ax.figure.clf()
