@@ -512,6 +512,71 @@ class ContentTestFacts:
 
 
 @dataclass(frozen=True)
+class HistoryFacts:
+    """Chayu's campaigns of 2024–2025 as their 复盘 sheets recorded them (campaign_history):
+    the record a planner forecasts the next campaign from."""
+
+    # (campaign_id, name, kind, first day, last day, media spend in CNY)
+    campaigns: tuple = (
+        ("2024_nianhuo", "2024 年货节", "festival", "2024-01-15", "2024-01-31", 42_000.0),
+        ("2024_spring_tea", "2024 春茶上新", "launch", "2024-03-20", "2024-04-02", 38_000.0),
+        ("2024_618", "2024 618 年中大促", "sale", "2024-06-01", "2024-06-20", 150_000.0),
+        ("2024_qixi", "2024 七夕礼盒", "festival", "2024-08-01", "2024-08-10", 30_000.0),
+        ("2024_midautumn", "2024 中秋礼盒", "festival", "2024-09-01", "2024-09-16", 65_000.0),
+        ("2024_double11", "2024 双11", "sale", "2024-10-25", "2024-11-11", 170_000.0),
+        ("2024_double12", "2024 双12", "sale", "2024-12-08", "2024-12-12", 60_000.0),
+        ("2025_nianhuo", "2025 年货节", "festival", "2025-01-10", "2025-01-26", 55_000.0),
+        ("2025_spring_tea", "2025 春茶上新", "launch", "2025-03-22", "2025-04-04", 45_000.0),
+        ("2025_618", "2025 618 年中大促", "sale", "2025-06-01", "2025-06-20", 200_000.0),
+        ("2025_qixi", "2025 七夕礼盒", "festival", "2025-07-22", "2025-07-31", 36_000.0),
+        ("2025_midautumn", "2025 中秋礼盒", "festival", "2025-09-15", "2025-10-06", 80_000.0),
+        ("2025_double11", "2025 双11", "sale", "2025-10-20", "2025-11-11", 230_000.0),
+        ("2025_double12", "2025 双12", "sale", "2025-12-08", "2025-12-12", 70_000.0))
+    # mean daily GMV without a campaign, at the start of 2024 and at the end of 2025
+    # (growing exponentially in between): the baseline each 复盘 measured against
+    baseline_per_day: tuple = (5_800.0, 12_800.0)
+    # median incremental GMV per CNY of cost (media + coupons), by kind; each campaign
+    # varies around it by a lognormal factor of this sigma
+    return_per_cost: dict = field(default_factory=lambda: {
+        "sale": 0.95, "festival": 1.3, "launch": 0.7})
+    return_sigma: float = 0.22
+    coupon_share: dict = field(default_factory=lambda: {     # coupon cost / campaign GMV
+        "sale": 0.07, "festival": 0.05, "launch": 0.06})
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    """The brand's own Douyin live room (抖音品牌自播), hour by hour (live_hourly): the
+    618 burst starts slowly, and a coupon top-up (加券) lifts conversion from a known
+    hour to the end of the burst while the number of viewers is unchanged."""
+
+    start: str = "2026-05-01"
+    end: str = "2026-06-25"
+    first_hour: int = 10                        # on air 10:00 …
+    last_hour: int = 23                         # … to midnight (the 23:00 hour is the last)
+    viewers_per_hour: float = 150.0             # mean on an ordinary weekday (at 20,000 users)
+    # viewers by hour on air, 10:00 … 23:00 (mean 1): the evening is prime time
+    hour_shape: tuple = (0.5, 0.6, 0.7, 0.7, 0.6, 0.6, 0.7, 0.8, 0.9, 1.3, 1.8, 2.0, 1.8,
+                         1.0)
+    weekend_lift: float = 1.15
+    phase_viewers: dict = field(default_factory=lambda: {   # viewers × this in a 618 phase
+        "warmup": 1.3, "burst": 2.4, "tail": 1.4})
+    burst_ramp: tuple = (0.7, 0.85)             # viewers on the first burst days (ads learn)
+    conversion: dict = field(default_factory=lambda: {      # buyers / viewers
+        "normal": 0.022, "warmup": 0.019, "burst": 0.032, "tail": 0.024})
+    second_order_share: float = 0.06            # buyers who place a second order that hour
+    aov: dict = field(default_factory=lambda: {             # GMV per order, CNY
+        "normal": 118.0, "warmup": 118.0, "burst": 135.0, "tail": 122.0})
+    store_coupon_share: float = 0.05            # coupon cost / GMV on ordinary days
+    # the top-up: 满199减30 from this hour to the end of the burst
+    topup_time: str = "2026-06-15 20:00:00"
+    topup_conversion: float = 1.35              # conversion × this
+    topup_aov: float = 1.06                     # AOV × this (baskets filled up to 199)
+    topup_discount: float = 30.0
+    topup_use: float = 0.45                     # share of orders that take the top-up coupon
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Every planted fact; the generator's only input besides seed and size."""
 
@@ -528,6 +593,8 @@ class Scenario:
     comments: CommentFacts = field(default_factory=CommentFacts)
     mentions: MentionFacts = field(default_factory=MentionFacts)
     content_tests: ContentTestFacts = field(default_factory=ContentTestFacts)
+    history: HistoryFacts = field(default_factory=HistoryFacts)
+    live: LiveFacts = field(default_factory=LiveFacts)
 
     def with_changes(self, **sections) -> "Scenario":
         """Copy with some section fields changed: `s.with_changes(users={"k_factor": .4})`."""

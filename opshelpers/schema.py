@@ -511,6 +511,49 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           grain_zh="两个内容测试里每个测试、每组、每天一行：title_ab（文案 A/B：一篇公众号文章、"
                    "两个标题，随机推给两半粉丝）和 post_time（触达时间：4 周里每天 12:00 和 "
                    "20:00 各发一条抖音视频，A 组 12:00，B 组 20:00）"),
+    Table("campaign_history", "历史活动复盘", "one row per campaign of 2024–2025, as its "
+          "复盘 sheet recorded it: what it cost and what it brought", (
+        C("campaign_id", "id", "活动ID", "campaign, e.g. 2025_618", meaning_zh="活动 ID，如 2025_618"),
+        C("campaign_name", "text", "活动名称", "name used in the company",
+          meaning_zh="公司内部的活动名称"),
+        C("kind", "category", "活动类型", "sale (大促: 618, 双11, 双12), festival (节日礼盒: "
+          "年货节, 七夕, 中秋) or launch (新品上新)",
+          meaning_zh="sale 大促（618、双11、双12）、festival 节日礼盒（年货节、七夕、中秋）或 "
+                     "launch 新品上新"),
+        C("start_date", "date", "开始日期", "first day", meaning_zh="第一天"),
+        C("end_date", "date", "结束日期", "last day (included)", meaning_zh="最后一天（含）"),
+        C("days", "int", "天数", "days from start_date to end_date, both included",
+          meaning_zh="从开始到结束的天数，首尾都算"),
+        C("media_spend", "money", "投放花费", "advertising and KOL spend", "CNY",
+          meaning_zh="广告投放和达人合作的花费"),
+        C("coupon_cost", "money", "优惠券成本", "discounts the campaign's coupons gave", "CNY",
+          meaning_zh="活动优惠券让利的金额"),
+        C("baseline_gmv", "money", "基线GMV", "the GMV those days would have brought "
+          "without the campaign (the mean daily GMV of the weeks before, × days)", "CNY",
+          meaning_zh="不做活动时这些天预计的 GMV（活动前几周的日均 GMV × 天数）"),
+        C("gmv", "money", "GMV", "GMV of the campaign days (before discounts)", "CNY",
+          meaning_zh="活动期间的 GMV（优惠前）"),
+    ), key=("campaign_id",), time="start_date",
+          grain_zh="每行是 2024–2025 年的一场活动，按当时复盘表的记录：花了多少、带来多少"),
+    Table("live_hourly", "直播间小时数据", "one row per hour on air of the brand's own "
+          "Douyin live room (抖音品牌自播), as 抖音电商罗盘 exports it; its orders are "
+          "Douyin's, not in orders", (
+        C("hour", "datetime", "小时", "the start of the hour (on air 10:00–24:00)",
+          meaning_zh="该小时的开始时刻（每天 10:00–24:00 开播）"),
+        C("viewers", "int", "观看人数", "people who entered the room that hour",
+          meaning_zh="该小时进入直播间的人数"),
+        C("buyers", "int", "成交人数", "people who bought that hour",
+          meaning_zh="该小时下单成交的人数"),
+        C("orders", "int", "成交订单数", "orders placed that hour",
+          meaning_zh="该小时的成交订单数"),
+        C("gmv", "money", "成交金额", "GMV of those orders (before discounts)", "CNY",
+          meaning_zh="这些订单的成交金额（优惠前）"),
+        C("coupon_cost", "money", "优惠券成本", "discounts those orders took (store, 618 and "
+          "top-up coupons)", "CNY",
+          meaning_zh="这些订单用掉的优惠（店铺券、618 券和加券）"),
+    ), key=("hour",), time="hour",
+          grain_zh="茶语抖音品牌自播直播间每个开播小时一行（抖音电商罗盘导出）；"
+                   "这些订单在抖音，不在 orders 表里"),
 ]}
 
 

@@ -4,8 +4,9 @@
 `search_terms` and `kol_posts`, lesson 01's SEM and KOL detail; `user_campaigns`,
 `product_views` and `order_lines`, lesson 02's; `group_messages`, `wecom_contacts` and
 `pool_pushes`, lesson 03's moderation export and private-domain pool; `post_comments`,
-`brand_mentions` and `content_tests`, lesson 04's comments, 舆情 and content tests) and a `Truths`
-object with the planted numbers and what they imply.
+`brand_mentions` and `content_tests`, lesson 04's comments, 舆情 and content tests;
+`campaign_history` and `live_hourly`, lesson 05's past campaigns and Douyin live room)
+and a `Truths` object with the planted numbers and what they imply.
 
 The company is planted by a chain of planters (`PLANTERS`), one per domain. A planter
 is a plain function: its parameters after `ctx` name what it reads (tables and hidden
@@ -42,7 +43,7 @@ TABLES = ("users", "visits", "events", "orders", "channel_daily", "posts", "camp
           "ab_assignments", "community_members", "community_daily", "points_ledger",
           "feedback", "search_terms", "kol_posts", "user_campaigns", "product_views",
           "order_lines", "group_messages", "wecom_contacts", "pool_pushes", "post_comments",
-          "brand_mentions", "content_tests")
+          "brand_mentions", "content_tests", "campaign_history", "live_hourly")
 DAY = 86_400
 PAGES = ("lp_a", "lp_b", "lp_invite")
 DEVICES = ("ios", "android", "mini_program")
@@ -103,6 +104,8 @@ class Truths:
     #                                                  comments are mostly price complaints
     taste_backlash_post_id: int = -1            # the new_product post with taste complaints
     burst_mention_ids: list = field(default_factory=list)   # brand_mentions of the burst
+    topup_incremental_gmv: float = np.nan       # live room GMV the top-up added (expected)
+    topup_coupon_cost: float = np.nan           # what the top-up coupons cost
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -2278,6 +2281,88 @@ def plant_content_tests(ctx: Context, rng: np.random.Generator) -> dict:
     return {"content_tests": table}
 
 
+def plant_campaign_history(ctx: Context, rng: np.random.Generator) -> dict:
+    """Chayu's 2024–2025 campaigns, one row each, as their 复盘 sheets recorded them:
+    media spend, coupon cost, the baseline GMV the days would have brought anyway, and
+    the GMV. Incremental GMV (gmv − baseline_gmv) is the kind's return per CNY of cost
+    times a lognormal factor; coupons are a share of the campaign's GMV.
+
+    Gives `campaign_history`.
+    """
+    hf = ctx.scenario.history
+    rows = []
+    first, last = np.datetime64("2024-01-01"), np.datetime64("2025-12-31")
+    growth = np.log(hf.baseline_per_day[1] / hf.baseline_per_day[0]) / (last - first
+                                                                     ).astype(int)
+    factor = np.exp(rng.normal(0.0, hf.return_sigma, len(hf.campaigns)))
+    for (cid, name, kind, start, end, media), eps in zip(hf.campaigns, factor):
+        days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
+        per_day = hf.baseline_per_day[0] * np.exp(growth * (days - first).astype(int))
+        base = float(per_day.sum()) * ctx.scale
+        media = media * ctx.scale
+        k, share = hf.return_per_cost[kind] * eps, hf.coupon_share[kind]
+        # incremental = k × (media + coupons), coupons = share × (base + incremental)
+        inc = k * (media + share * base) / (1 - k * share)
+        gmv = base + inc
+        rows.append((cid, name, kind, start, end, len(days), round(media, 2),
+                     round(share * gmv, 2), round(base, 2), round(gmv, 2)))
+    out = pd.DataFrame(rows, columns=["campaign_id", "campaign_name", "kind", "start_date",
+                                      "end_date", "days", "media_spend", "coupon_cost",
+                                      "baseline_gmv", "gmv"])
+    out["start_date"] = pd.to_datetime(out["start_date"])
+    out["end_date"] = pd.to_datetime(out["end_date"])
+    return {"campaign_history": out}
+
+
+def plant_live_hourly(ctx: Context, rng: np.random.Generator) -> dict:
+    """The brand's Douyin live room, one row per hour on air (the 抖音电商罗盘 export):
+    viewers with the evening's prime time, the 618 phases and a slow start of the burst;
+    buyers by the phase's conversion; orders, GMV and coupon cost. From `topup_time` to
+    the end of the burst a 满199减30 top-up lifts conversion and AOV (not viewers).
+
+    Gives `live_hourly` and the truths `topup_incremental_gmv` (what the top-up added on
+    the viewers who came, by the planted rates) and `topup_coupon_cost`.
+    """
+    lf, af, cal = ctx.scenario.live, ctx.scenario.activity, ctx.cal
+    days = np.arange(np.datetime64(lf.start), np.datetime64(lf.end) + 1)
+    on_air = np.arange(lf.first_hour, lf.last_hour + 1)
+    hour = (days[:, None].astype("datetime64[h]") + on_air[None, :]).ravel()
+    day = np.repeat(days, on_air.size)
+    phase = np.full(hour.size, "normal", dtype=object)
+    for name, (first, last, _) in af.phases_618.items():
+        phase[(day >= np.datetime64(first)) & (day <= np.datetime64(last))] = name
+    weekday = (day.astype(int) + 3) % 7                        # 1970-01-01: a Thursday
+    shape = np.tile(np.asarray(lf.hour_shape) / np.mean(lf.hour_shape), days.size)
+    lam = lf.viewers_per_hour * ctx.scale * shape * np.where(weekday >= 5, lf.weekend_lift, 1)
+    lam *= np.array([lf.phase_viewers.get(p, 1.0) for p in phase])
+    burst_start = np.datetime64(af.phases_618["burst"][0])
+    for i, ramp in enumerate(lf.burst_ramp):
+        lam[day == burst_start + i] *= ramp
+    viewers = rng.poisson(lam * _lognormal_mean_one(rng, 0.15, hour.size))
+    conv = np.array([lf.conversion[p] for p in phase])
+    aov = np.array([lf.aov[p] for p in phase])
+    topup = (hour >= np.datetime64(lf.topup_time, "h")) & (phase == "burst")
+    conv_t = np.where(topup, conv * lf.topup_conversion, conv)
+    aov_t = np.where(topup, aov * lf.topup_aov, aov)
+    buyers = rng.binomial(viewers, conv_t)
+    orders = buyers + rng.binomial(buyers, lf.second_order_share)
+    shape_k = 4.0                                               # per order: CV 0.5
+    gmv = np.where(orders > 0, rng.gamma(np.maximum(orders, 1) * shape_k, aov_t / shape_k), 0.0)
+    gmv = np.round(gmv, 2)
+    in_618 = phase != "normal"
+    coupon = gmv * np.where(in_618, af.discount_618 * af.coupon_618_use, lf.store_coupon_share)
+    topups = np.where(topup, rng.binomial(orders, lf.topup_use), 0)
+    coupon = np.round(coupon + topups * lf.topup_discount, 2)
+    per_order = 1 + lf.second_order_share
+    expected_gain = viewers * per_order * (conv_t * aov_t - conv * aov)
+    table = pd.DataFrame({"hour": hour.astype("datetime64[s]"), "viewers": viewers,
+                          "buyers": buyers, "orders": orders, "gmv": gmv,
+                          "coupon_cost": coupon})
+    return {"live_hourly": table,
+            "topup_incremental_gmv": float(expected_gain[topup].sum()),
+            "topup_coupon_cost": float(topups.sum() * lf.topup_discount)}
+
+
 # ---------------------------------------------------------------- the chain
 PLANTERS: tuple[Planter, ...] = (
     Planter("traffic", plant_traffic, ("direct_visits", "paid_volume")),
@@ -2326,6 +2411,9 @@ PLANTERS: tuple[Planter, ...] = (
             ("post_comments", "price_backlash_post_ids", "taste_backlash_post_id")),
     Planter("brand_mentions", plant_brand_mentions, ("brand_mentions", "burst_mention_ids")),
     Planter("content_tests", plant_content_tests, ("content_tests",)),
+    Planter("campaign_history", plant_campaign_history, ("campaign_history",)),
+    Planter("live_hourly", plant_live_hourly,
+            ("live_hourly", "topup_incremental_gmv", "topup_coupon_cost")),
 )
 
 

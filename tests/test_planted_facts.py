@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from opshelpers import activity, synth
+from opshelpers import activity, io, synth
 
 DAY = pd.Timedelta(days=1)
 
@@ -839,3 +839,109 @@ def test_posting_at_20_00_reads_the_same_and_completes_a_little_more(t):
     prime = posts.publish_time.dt.hour.between(20, 21)
     assert posts[prime].completion_rate.mean() > posts[~prime].completion_rate.mean()
     assert t["content_tests"].query("test_id == 'title_ab'").completion_rate.isna().all()
+
+
+# ------------------------------------------------------------------ activity: past campaigns
+def test_past_campaigns_return_by_kind_and_coupons_are_a_share_of_gmv(t):
+    from opshelpers.scenario import HistoryFacts
+
+    hf = HistoryFacts()
+    h = t["campaign_history"]
+    assert len(h) == len(hf.campaigns) and h.campaign_id.is_unique
+    assert (h.days == (h.end_date - h.start_date).dt.days + 1).all()
+    inc = h.gmv - h.baseline_gmv
+    assert (inc > 0).all()
+    log_ratio = np.log(inc / (h.media_spend + h.coupon_cost))
+    by_kind = log_ratio.groupby(h.kind)
+    # each kind's median return per CNY of cost, within its noise (σ 0.22, 2–6 campaigns)
+    for kind, median in hf.return_per_cost.items():
+        logs = by_kind.get_group(kind)
+        assert logs.mean() == pytest.approx(np.log(median), abs=3 * 0.22 / np.sqrt(len(logs)))
+    assert np.exp(by_kind.mean()).sort_values().index.tolist() == ["launch", "sale", "festival"]
+    assert log_ratio.std(ddof=1) < 0.5
+    share = h.coupon_cost / h.gmv
+    for kind, expected in hf.coupon_share.items():
+        assert share[h.kind == kind].to_numpy() == pytest.approx(expected, abs=1e-4)
+    # the business grew: the baseline per day of 2025's 618 is above 2024's
+    per_day = (h.baseline_gmv / h.days).set_axis(h.campaign_id)
+    assert per_day["2025_618"] / per_day["2024_618"] == pytest.approx(
+        np.exp(np.log(12_800 / 5_800) * 365 / 730), rel=0.02)
+
+
+def test_this_years_618_lands_inside_the_history_forecast(t):
+    """What 618 2026 added per CNY of cost (orders against the 21 days before the
+    warm-up) sits within the 80 % range the past sales predict, below their median."""
+    h = t["campaign_history"].query("kind == 'sale'")
+    logs = np.log((h.gmv - h.baseline_gmv) / (h.media_spend + h.coupon_cost))
+    o, c = t["orders"], t["campaigns"]
+    daily = o.groupby(o.order_time.dt.normalize()).gmv.sum()
+    base = daily["2026-05-11":"2026-05-31"].mean()
+    c618 = c[c.campaign_id.str.startswith("618_")]
+    d618 = o[o.order_time.dt.normalize().between("2026-06-01", "2026-06-25")]
+    inc = d618.gmv.sum() - base * 25
+    ratio = inc / (c618.spend.sum() + d618.discount.sum())
+    n = len(logs)
+    half = stats.t.ppf(0.9, n - 1) * logs.std(ddof=1) * np.sqrt(1 + 1 / n)
+    assert logs.mean() - half < np.log(ratio) < logs.mean() + half
+
+
+# ------------------------------------------------------------------ activity: live room
+def test_live_room_hours_phases_and_the_slow_burst_start(t):
+    from opshelpers.scenario import ActivityFacts, LiveFacts
+
+    lf, af = LiveFacts(), ActivityFacts()
+    live = t["live_hourly"]
+    assert live.hour.is_unique and live.hour.is_monotonic_increasing
+    assert live.hour.dt.hour.between(10, 23).all()
+    assert live.groupby(live.hour.dt.normalize()).size().eq(14).all()
+    assert live.hour.min() == pd.Timestamp(lf.start + " 10:00")
+    assert live.hour.max() == pd.Timestamp(lf.end + " 23:00")
+    assert (live.buyers <= live.viewers).all() and (live.orders >= live.buyers).all()
+    assert (live.gmv[live.orders == 0] == 0).all() and (live.gmv[live.orders > 0] > 0).all()
+    day = live.hour.dt.normalize()
+    weekday = live[(day < "2026-06-01") & (day.dt.day_of_week < 5)]
+    scale = io.SAMPLE_USERS / synth.REFERENCE_USERS          # volumes scale with users
+    assert weekday.viewers.mean() == pytest.approx(lf.viewers_per_hour * scale, rel=0.05)
+    evening = weekday.hour.dt.hour.between(20, 22)
+    assert weekday.viewers[evening].mean() > 2.5 * weekday.viewers[weekday.hour.dt.hour < 12
+                                                                   ].mean()
+    burst = live[day.between(*af.phases_618["burst"][:2])]
+    assert burst.viewers.sum() / weekday.viewers.sum() * weekday.hour.dt.normalize(
+    ).nunique() / 8 > 2                                     # the burst draws ads traffic
+    first_two = burst[burst.hour < "2026-06-13"].viewers.mean()
+    assert first_two < 0.85 * burst[burst.hour.between("2026-06-13", "2026-06-15")].viewers.mean()
+    normal = live[day < "2026-06-01"]
+    assert normal.buyers.sum() / normal.viewers.sum() == pytest.approx(0.022, abs=0.0015)
+    assert normal.gmv.sum() / normal.orders.sum() == pytest.approx(118, rel=0.04)
+
+
+def test_the_coupon_top_up_lifts_conversion_not_viewers(t, truths):
+    from opshelpers.scenario import LiveFacts
+
+    lf = LiveFacts()
+    live = t["live_hourly"]
+    burst = live[live.hour.between("2026-06-13", "2026-06-18 23:00")]   # after the ramp
+    after = burst.hour >= pd.Timestamp(lf.topup_time)
+    a, b = burst[after], burst[~after]
+    conv_a, conv_b = a.buyers.sum() / a.viewers.sum(), b.buyers.sum() / b.viewers.sum()
+    assert conv_b == pytest.approx(0.032, abs=0.003)
+    assert conv_a / conv_b == pytest.approx(1.35, abs=0.12)
+    from statsmodels.stats.proportion import proportions_ztest
+    _, p = proportions_ztest([a.buyers.sum(), b.buyers.sum()], [a.viewers.sum(), b.viewers.sum()])
+    assert p < 0.01
+    # viewers per hour of the day: the same before and after the top-up
+    vb = b.groupby(b.hour.dt.hour).viewers.mean()
+    va = a.groupby(a.hour.dt.hour).viewers.mean()
+    assert (va / vb).mean() == pytest.approx(1, abs=0.12)
+    # the truth: expected GMV per viewer × viewers, from the planted rates by hand
+    per_viewer = 1.06 * (0.032 * 1.35 * 135 * 1.06 - 0.032 * 135)
+    topup = live[(live.hour >= pd.Timestamp(lf.topup_time)) & (live.hour <= "2026-06-18 23:00")]
+    assert truths.topup_incremental_gmv == pytest.approx(per_viewer * topup.viewers.sum())
+    # the top-up coupons: 30 CNY on about 45 % of the orders after it
+    extra = topup.coupon_cost.sum() - 0.07 * topup.gmv.sum()
+    assert truths.topup_coupon_cost == pytest.approx(extra, abs=0.01 * len(topup))
+    assert truths.topup_coupon_cost / 30 / topup.orders.sum() == pytest.approx(0.45, abs=0.05)
+    # and the day's coupon cost is the 618 share of GMV outside the top-up
+    rest = live[live.hour.dt.normalize().between("2026-06-01", "2026-06-25") & ~live.index.isin(
+        topup.index)]
+    assert rest.coupon_cost.to_numpy() == pytest.approx(0.07 * rest.gmv.to_numpy(), abs=0.006)

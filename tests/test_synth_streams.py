@@ -77,6 +77,8 @@ def test_changing_one_domain_changes_only_its_tables(baseline, tmp_path):
     ("comments", {"price_backlash_share": 0.8}, {"post_comments.csv"}),
     ("mentions", {"burst_start": "2026-05-27 21:00:00"}, {"brand_mentions.csv"}),
     ("content_tests", {"time_completion_lift": 1.2}, {"content_tests.csv"}),
+    ("history", {"return_sigma": 0.3}, {"campaign_history.csv"}),
+    ("live", {"topup_conversion": 1.5}, {"live_hourly.csv"}),
 ])
 def test_a_lessons_facts_change_only_their_own_tables(baseline, tmp_path, section, change,
                                                       tables):
@@ -117,7 +119,7 @@ def test_a_broken_chain_is_refused(monkeypatch):
          r"'early' needs \['order_book'\], which no earlier planter gives"),
         (chain + (synth.Planter("traffic", plant_liar, ("x",)),), "would share a random stream"),
         (chain + (synth.Planter("again", plant_liar, ("posts",)),), r"gives \['posts'\] again"),
-        (chain[:-1], r"no planter gives the tables \['content_tests'\]"),
+        (chain[:-1], r"no planter gives the tables \['live_hourly'\]"),
         (chain + (synth.Planter("liar", plant_liar, ("x",)),), "not its declared"),
     ]:
         monkeypatch.setattr(synth, "PLANTERS", bad)
