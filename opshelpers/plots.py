@@ -1,8 +1,10 @@
 """Plotting: one house style, the bundled CJK font, labels from the message catalogue.
 
-`use_house_style()` (called by `ops.setup()`) registers Noto Sans CJK — installed with the
-package from PyPI (`noto-cjk-sans-otc`, SIL Open Font Licence), so Chinese titles, ticks
-and legends draw on a machine without any system font. Nothing silences matplotlib's
+Importing this module registers Noto Sans CJK — installed with the package from PyPI
+(`noto-cjk-sans-otc`, SIL Open Font Licence) — and puts it first among matplotlib's
+sans-serif fonts, so Chinese titles, ticks and legends draw on a machine without any
+system font even when `ops.setup()` was not called; `use_house_style()` (called by
+`ops.setup()`) adds the house look. Nothing silences matplotlib's
 "Glyph … missing" warning: a character the font lacks shows up as a visible warning.
 Default titles and axis labels speak the language chosen by `ops.setup(lang=...)`.
 """
@@ -40,6 +42,15 @@ def register_cjk_font() -> str:
     if CJK_FONT not in {f.name for f in font_manager.fontManager.ttflist}:
         raise RuntimeError(f"{FONT_PATH} holds no {CJK_FONT!r} face; reinstall opshelpers")
     return CJK_FONT
+
+
+def _put_cjk_font_first() -> None:
+    font = register_cjk_font()
+    families = [f for f in matplotlib.rcParams["font.sans-serif"] if f != font]
+    matplotlib.rcParams["font.sans-serif"] = [font, *families]
+
+
+_put_cjk_font_first()
 
 
 def use_house_style() -> None:

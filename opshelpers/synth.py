@@ -19,7 +19,7 @@ published table; under the name of a `Truths` field, a truth.
 
 >>> tables, truths = generate(Scenario(), seed=1, n_users=2_000)
 >>> sorted(tables)[:3]
-['ab_assignments', 'brand_mentions', 'campaigns']
+['ab_assignments', 'brand_mentions', 'campaign_history']
 """
 
 from __future__ import annotations
