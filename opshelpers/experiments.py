@@ -20,7 +20,8 @@ from .i18n import t
 
 __all__ = ["srm_check", "one_arm_per_user", "user_outcomes", "conversion_test", "count_test",
            "mean_test", "cuped",
-           "sample_size", "minimum_detectable_effect", "adjust_pvalues", "decide"]
+           "sample_size", "minimum_detectable_effect", "winners_curse", "adjust_pvalues",
+           "decide"]
 
 
 def srm_check(variants: pd.Series, expected: dict | None = None, alpha: float = 0.001
@@ -273,6 +274,36 @@ def minimum_detectable_effect(baseline: float, n_per_arm: int, alpha: float = 0.
     # invert Cohen's h: h = 2·asin(√p2) − 2·asin(√p1)
     p2 = np.sin(np.arcsin(np.sqrt(baseline)) + es / 2) ** 2
     return float(p2 - baseline)
+
+
+def winners_curse(true_diff: float, se: float, alpha: float = 0.05) -> pd.DataFrame:
+    """What a significant result tells you when the real lift is `true_diff` and the
+    test measures it with standard error `se` (赢家诅咒, Gelman & Carlin's design
+    analysis): `power` = P(significant); `type_s` = P(wrong sign | significant);
+    `exaggeration` = E[|observed| | significant] / |true_diff|, how much a winner's
+    lift overstates the real one on average. Exact for a normal estimate.
+
+    >>> w = winners_curse(0.02, 0.01)
+    >>> w[["power", "type_s", "exaggeration"]].round(3).values.tolist()
+    [[0.516, 0.0, 1.386]]
+    """
+    if not se > 0:
+        raise ValueError(f"winners_curse: se must be positive, got {se!r}")
+    if true_diff == 0 or not np.isfinite(true_diff):
+        raise ValueError("winners_curse: true_diff must be a non-zero lift (a planning "
+                         f"guess of the real effect), got {true_diff!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    d = abs(true_diff)              # the curse is symmetric in the sign
+    z = stats.norm.ppf(1 - alpha / 2)
+    up, down = z - d / se, -z - d / se          # the critical values in units of se
+    p_up, p_down = stats.norm.sf(up), stats.norm.cdf(down)
+    power = p_up + p_down
+    # E[|X|; X > z·se] + E[|X|; X < −z·se] for X ~ N(d, se²)
+    mean_abs = (d * p_up + se * stats.norm.pdf(up)) + (se * stats.norm.pdf(down) - d * p_down)
+    return pd.DataFrame([{"true_diff": true_diff, "se": se, "alpha": alpha,
+                          "power": power, "type_s": p_down / power,
+                          "exaggeration": mean_abs / power / d}])
 
 
 def adjust_pvalues(p_values, method: str = "holm") -> np.ndarray:

@@ -219,3 +219,31 @@ def test_the_device_rule_blocks_the_ring_and_the_ip_rule_too(t, truths):
     assert (blocked.coupon_code == "NEW20").all()
     ip = ac.velocity_flags(o, "ip")
     assert set(ip[ip.flagged].user_id) <= ring_users
+
+
+@pytest.mark.parametrize("true_diff, se, alpha", [(0.025, 0.0134, 0.05),
+                                                  (-0.01, 0.008, 0.05),
+                                                  (0.004, 0.01, 0.1),
+                                                  (0.05, 0.01, 0.05)])
+def test_winners_curse_equals_a_simulation(true_diff, se, alpha):
+    from opshelpers import experiments as ex
+
+    w = ex.winners_curse(true_diff, se, alpha).iloc[0]
+    x = np.random.default_rng(1).normal(true_diff, se, 2_000_000)
+    sig = np.abs(x) > stats.norm.ppf(1 - alpha / 2) * se
+    assert w["power"] == pytest.approx(sig.mean(), abs=0.002)
+    wrong = np.sign(x[sig]) != np.sign(true_diff)
+    assert w["type_s"] == pytest.approx(wrong.mean(), abs=0.003)
+    assert w["exaggeration"] == pytest.approx(np.abs(x[sig]).mean() / abs(true_diff),
+                                              rel=0.005)
+
+
+def test_winners_curse_limits_and_errors():
+    from opshelpers import experiments as ex
+
+    strong = ex.winners_curse(0.10, 0.01).iloc[0]       # power ≈ 1: no curse
+    assert strong["power"] > 0.9999 and strong["exaggeration"] == pytest.approx(1, abs=1e-4)
+    with pytest.raises(ValueError, match="se must be positive"):
+        ex.winners_curse(0.02, 0)
+    with pytest.raises(ValueError, match="non-zero lift"):
+        ex.winners_curse(0, 0.01)
