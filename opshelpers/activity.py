@@ -28,15 +28,15 @@ def campaign_returns(history: pd.DataFrame) -> pd.DataFrame:
 
     >>> h = pd.DataFrame({"campaign_id": ["a"], "kind": ["sale"], "media_spend": [80.0],
     ...                   "coupon_cost": [20.0], "baseline_gmv": [500.0], "gmv": [590.0]})
-    >>> campaign_returns(h)[["cost", "incremental_gmv", "return_per_cost"]].values.tolist()
+    >>> campaign_returns(h)[["total_cost", "incremental_gmv", "return_per_cost"]].values.tolist()
     [[100.0, 90.0, 0.9]]
     """
     require(history, ["campaign_id", "kind", "media_spend", "coupon_cost", "baseline_gmv",
                       "gmv"], "campaign_returns")
     out = history.copy()
-    out["cost"] = out["media_spend"] + out["coupon_cost"]
+    out["total_cost"] = out["media_spend"] + out["coupon_cost"]
     out["incremental_gmv"] = out["gmv"] - out["baseline_gmv"]
-    out["return_per_cost"] = ratio(out["incremental_gmv"], out["cost"])
+    out["return_per_cost"] = ratio(out["incremental_gmv"], out["total_cost"])
     return out
 
 
@@ -61,7 +61,7 @@ def campaign_forecast(history: pd.DataFrame, cost: float, kind: str, level: floa
     import statsmodels.formula.api as smf
 
     r = campaign_returns(history)
-    bad = r.loc[~(r["incremental_gmv"] > 0) | ~(r["cost"] > 0), "campaign_id"].tolist()
+    bad = r.loc[~(r["incremental_gmv"] > 0) | ~(r["total_cost"] > 0), "campaign_id"].tolist()
     if bad:
         raise ValueError(f"campaign_forecast: campaigns {bad} have no positive incremental "
                          "GMV or cost, so a return per CNY has no logarithm; check their "
@@ -83,7 +83,8 @@ def campaign_forecast(history: pd.DataFrame, cost: float, kind: str, level: floa
     pred = fit.get_prediction(pd.DataFrame({"kind": [kind]})).summary_frame(alpha=1 - level)
     per_cost = np.exp(pred["mean"].iloc[0])
     return pd.DataFrame([{
-        "kind": kind, "cost": float(cost), "campaigns": int((data["kind"] == kind).sum()),
+        "kind": kind, "total_cost": float(cost),
+        "past_campaigns": int((data["kind"] == kind).sum()),
         "return_per_cost": per_cost, "incremental_gmv": per_cost * cost,
         "incremental_gmv_low": np.exp(pred["obs_ci_lower"].iloc[0]) * cost,
         "incremental_gmv_high": np.exp(pred["obs_ci_upper"].iloc[0]) * cost,
@@ -369,7 +370,8 @@ def velocity_flags(orders: pd.DataFrame, key: str, window: str = "24h", min_coun
 
 def postmortem(goals: dict, actuals: dict, higher_is_better: dict | None = None
                ) -> pd.DataFrame:
-    """The 复盘 table: goal vs actual per KPI, attainment and a verdict.
+    """The 复盘 table: goal vs actual per KPI, attainment (actual / goal, for positive
+    numbers only: an ROI goal of −50 % has no attainment, just a status) and a verdict.
 
     >>> postmortem({"gmv": 100, "cpa": 20}, {"gmv": 120, "cpa": 25}, {"cpa": False})[
     ...     ["kpi", "attainment", "status"]].values.tolist()
@@ -384,8 +386,8 @@ def postmortem(goals: dict, actuals: dict, higher_is_better: dict | None = None
         act = actuals[k]
         up = better.get(k, True)
         met = act >= goal if up else act <= goal
-        if goal == 0 or act == 0:
-            att = np.nan                      # a ratio to zero means nothing: status only
+        if goal <= 0 or act <= 0:
+            att = np.nan      # a ratio of a loss (ROI < 0) or of zero means nothing: status only
         else:
             att = act / goal if up else goal / act
         rows.append({"kpi": k, "goal": goal, "actual": act, "attainment": att,

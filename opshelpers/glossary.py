@@ -498,11 +498,14 @@ def _chinese_labels() -> dict[str, str]:
     return labels
 
 
-def labelled(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+def labelled(df: pd.DataFrame, lang: str | None = None, table: str | None = None
+             ) -> pd.DataFrame:
     """A copy of `df` whose column names (and index and column-axis names) are shown in
     `lang` when known: a schema column, a metric key, or a column of `table()`. Unknown
     names stay as they are, and so does a name whose label another name already has.
-    Values are never changed; in English the names are returned unchanged.
+    Values are never changed; in English the names are returned unchanged. Two tables
+    may use one name for two things (`kind` is 触达方式 in one, 活动类型 in another):
+    `table=` puts that table's own labels first.
 
     >>> df = pd.DataFrame({"channel": ["seo"], "cvr": [0.12], "note": ["x"]})
     >>> zh = labelled(df.set_index("channel"), lang="zh")
@@ -510,10 +513,16 @@ def labelled(df: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
     ('获客渠道', ['转化率', 'note'], [[0.12, 'x']])
     >>> labelled(df, lang="en").columns.tolist()
     ['channel', 'cvr', 'note']
+    >>> labelled(pd.DataFrame({"kind": ["sale"]}), "zh", table="campaign_history").columns[0]
+    '活动类型'
     """
     if i18n.language(lang) == "en":
         return df.copy()
     labels = _chinese_labels()
+    if table is not None:
+        if table not in TABLES:
+            raise ValueError(f"labelled: unknown table {table!r}; tables: {sorted(TABLES)}")
+        labels = {**labels, **{c.name: c.chinese for c in TABLES[table].columns}}
     names = [*df.index.names, *df.columns.names]
     names += [x for c in df.columns for x in (c if isinstance(c, tuple) else (c,))]
     taken = {n for n in names if not isinstance(n, str) or n not in labels}

@@ -47,7 +47,7 @@ def test_campaign_forecast_equals_the_t_interval_on_the_logs(t, kind, cost, leve
     assert f["incremental_gmv"] == pytest.approx(mid, rel=1e-12)
     assert f["incremental_gmv_low"] == pytest.approx(low, rel=1e-12)
     assert f["incremental_gmv_high"] == pytest.approx(high, rel=1e-12)
-    assert f["campaigns"] == (h.kind == kind).sum()
+    assert f["past_campaigns"] == (h.kind == kind).sum()
 
 
 def test_the_2026_618_lands_inside_the_sales_forecast(t, truths):
@@ -247,3 +247,12 @@ def test_winners_curse_limits_and_errors():
         ex.winners_curse(0.02, 0)
     with pytest.raises(ValueError, match="non-zero lift"):
         ex.winners_curse(0, 0.01)
+
+
+def test_postmortem_gives_no_attainment_for_a_loss_goal():
+    pm = ac.postmortem({"gmv": 300.0, "campaign_roi": -0.5},
+                       {"gmv": 295.0, "campaign_roi": -0.4683}).set_index("kpi")
+    assert pm.loc["gmv", "attainment"] == pytest.approx(295 / 300)
+    assert pm.loc["gmv", "status"] == "missed"
+    assert np.isnan(pm.loc["campaign_roi", "attainment"])      # −0.47 / −0.5 means nothing
+    assert pm.loc["campaign_roi", "status"] == "met"            # a smaller loss than planned

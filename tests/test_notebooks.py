@@ -145,9 +145,11 @@ def test_navigation_links_to_the_english_edition_until_a_lesson_is_converted():
         "[03b_members_voice →](03b_members_voice.ipynb)")
     assert notebooks.navigation("03b_members_voice", "zh").endswith(
         "[04_content →](04_content.ipynb)")
-    zh04 = notebooks.navigation("04_content", "zh")                    # 05 is not yet
-    assert "(../en/05_activity.ipynb)" in zh04 and "英文版" in zh04
-    assert zh04.startswith("[← 03b_members_voice](03b_members_voice.ipynb)")
+    assert notebooks.navigation("04_content", "zh").endswith(
+        "[05_activity →](05_activity.ipynb)")
+    zh05 = notebooks.navigation("05_activity", "zh")                   # 06 is not yet
+    assert "(../en/06_data.ipynb)" in zh05 and "英文版" in zh05
+    assert zh05.startswith("[← 04_content](04_content.ipynb)")
 
 
 def test_glossary_complete():

@@ -9,10 +9,16 @@ from ..i18n import Text
 from . import question
 from .q00_start_here import _daily
 from .q02_users import _users_with
-from .q05_activity import BASELINE, _burst
 
 JUNE = ("2026-06-01", "2026-06-30")
 MAY_DAY = "2026-05-01"
+
+BASELINE = ("2026-05-11", "2026-05-31")      # the three ordinary weeks before 618
+
+
+def _burst(data) -> tuple[str, str]:
+    start, end, _ = data.scenario.activity.phases_618["burst"]
+    return start, end
 
 
 def _dau(data) -> pd.Series:
